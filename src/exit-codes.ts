@@ -1,0 +1,13 @@
+/** The contract's exit statuses, mapped in one place. */
+export enum ExitCode {
+  /** Every row this run handled was sent or skipped. */
+  Ok = 0,
+  /** Stopped by a fatal answer from the provider. */
+  Fatal = 1,
+  /** Usage or configuration error, including a refused --out; nothing was sent. */
+  Usage = 2,
+  /** Finished, but some rows failed or were invalid. */
+  Incomplete = 3,
+  /** Interrupted by SIGINT/SIGTERM; resumable. */
+  Interrupted = 130,
+}
