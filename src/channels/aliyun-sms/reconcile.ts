@@ -3,6 +3,7 @@
  * idempotent, so before a row whose send may have reached Aliyun is sent again, we ask for the
  * messages of its number on the send date (China time) and look for ours by OutId.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ReconcileContext, Reconciliation } from '../channel.js';
 import type { AliyunMessage } from './message.js';
 import type { AliyunRpcClient } from './rpc-client.js';
@@ -17,7 +18,10 @@ const MAX_PAGES = 20;
 const ACCEPTANCE_SPAN_MS = 10 * 60_000;
 /** Tolerance between our clock and Aliyun's when comparing a batch message's send time. */
 const CLOCK_SKEW_MS = 2 * 60_000;
-/** An absent message younger than this may not be listed yet: not proof that it is absent. */
+/**
+ * A message accepted a moment ago may not be listed yet, so the query waits until the attempt
+ * is this old: only then is "not listed" proof of absence.
+ */
 export const RECONCILE_SETTLE_MS = 2_000;
 /** QuerySendDetails looks back 30 days at most. */
 const MAX_AGE_MS = 29 * 24 * 3_600_000;
@@ -79,6 +83,14 @@ export async function reconcileMessage(
   if (now.getTime() - ctx.attemptedAt.getTime() > MAX_AGE_MS) {
     return { state: 'unknown', detail: 'the attempt is older than QuerySendDetails looks back (30 days)' };
   }
+  const wait = ctx.attemptedAt.getTime() + RECONCILE_SETTLE_MS - now.getTime();
+  if (wait > 0) {
+    try {
+      await sleep(wait, undefined, { signal: ctx.signal });
+    } catch {
+      return { state: 'unknown', detail: 'stopped before QuerySendDetails could be asked' };
+    }
+  }
   const dates = [...new Set([chinaDate(ctx.attemptedAt), chinaDate(new Date(ctx.attemptedAt.getTime() + ACCEPTANCE_SPAN_MS))])];
   for (const date of dates) {
     for (let page = 1; page <= MAX_PAGES; page++) {
@@ -104,9 +116,6 @@ export async function reconcileMessage(
       const total = Number(answer.body?.TotalCount ?? 0);
       if (details.length < PAGE_SIZE || page * PAGE_SIZE >= total) break;
     }
-  }
-  if (now.getTime() - ctx.attemptedAt.getTime() < RECONCILE_SETTLE_MS) {
-    return { state: 'unknown', detail: 'not listed by QuerySendDetails yet, but sent too recently to be sure' };
   }
   return { state: 'absent', detail: `not listed by QuerySendDetails (${message.phone})` };
 }
