@@ -92,6 +92,21 @@ describe('aliyun-sms classification of injected faults', () => {
     expect(mock.counters().accepted).toBe(behaviour === 'drop' ? 0 : 1);
   });
 
+  it('faults at set rates: every injected fault is classified as its kind, every other row is accepted', async () => {
+    const mock = await startMock({ fault: ['isp.SYSTEM_ERROR=10%', 'Throttling.User=0.1', 'InternalError=5%'], seed: '7' });
+    const channel = await channelFor(mock.env);
+    const results = await drive(channel, Array.from({ length: 300 }, (_, i) => row(i)), { concurrency: 8, timeoutMs: 5_000 });
+    const count = (outcome: string, code: string) => results.filter((r) => r.result.outcome === outcome && r.result.code === code).length;
+    const { faults, accepted } = mock.counters();
+    expect(faults['isp.SYSTEM_ERROR']).toBeGreaterThan(0);
+    expect(faults['Throttling.User']).toBeGreaterThan(0);
+    expect(count('retryable', 'isp.SYSTEM_ERROR')).toBe(faults['isp.SYSTEM_ERROR']);
+    expect(count('retryable', 'InternalError')).toBe(faults.InternalError ?? 0);
+    expect(count('throttled', 'Throttling.User')).toBe(faults['Throttling.User']);
+    expect(count('ok', 'OK')).toBe(accepted);
+    expect(accepted + faults['isp.SYSTEM_ERROR']! + faults['Throttling.User']! + (faults.InternalError ?? 0)).toBe(300);
+  });
+
   it('isv.AMOUNT_NOT_ENOUGH after 20 accepted: the rest are fatal, none is accepted beyond the balance', async () => {
     const mock = await startMock({ fault: ['isv.AMOUNT_NOT_ENOUGH=after:20'] });
     const channel = await channelFor(mock.env);
