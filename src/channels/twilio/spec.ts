@@ -1,13 +1,29 @@
-/** The twilio channel's flags and defaults (placeholder until the channel is built). */
-import { ConfigError } from '../../errors.js';
+/** The twilio channel's flags, defaults and simulator. */
 import type { ChannelSpec } from '../spec.js';
+import { twilioMockOptions } from '../../mock/twilio/options.js';
+
+/**
+ * Sends in flight by default: Twilio answers 20429 past an account's concurrent-request limit,
+ * and each sender number drains its queue at its own pace (1 segment/s for a US long code), so
+ * more connections rarely help.
+ */
+const DEFAULT_CONCURRENCY = 8;
 
 export const twilioSpec: ChannelSpec = {
   name: 'twilio',
-  summary: 'twilio (not built yet)',
+  summary: 'Twilio SMS: Messages API (HTTP Basic), one request per row',
   defaultTo: 'phone',
   defaultKey: 'phone',
-  defaultConcurrency: 8,
-  options: [],
-  load: () => Promise.reject(new ConfigError('--channel twilio is not available in this build')),
+  defaultConcurrency: DEFAULT_CONCURRENCY,
+  options: [
+    { flags: '--from <number>', description: 'sender: a Twilio number in E.164 (+14155552671) or an alphanumeric sender ID' },
+    { flags: '--messaging-service-sid <sid>', description: 'sender: a Messaging Service (MG…) that picks the number' },
+    { flags: '--template <file>', description: 'the SMS body with {{field}} placeholders (the file\'s text less one trailing newline)' },
+  ],
+  load: async () => (await import('./channel.js')).twilioModule,
+  mock: {
+    description: 'Twilio Messages API simulator: checks HTTP Basic auth and parameters, injects 20429 and error codes',
+    options: twilioMockOptions,
+    load: async () => (await import('../../mock/twilio/server.js')).twilioMockModule,
+  },
 };
