@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ChannelSetup } from '../channel.js';
 import { ConfigError } from '../../errors.js';
+import { readEndpoint } from '../sms/endpoint.js';
 
 /** Aliyun's endpoint for all mainland regions. */
 export const DEFAULT_ALIYUN_ENDPOINT = 'https://dysmsapi.aliyuncs.com';
@@ -35,7 +36,6 @@ export interface AliyunSettings {
 
 const VARIABLE_NAME = /^[A-Za-z0-9_]+$/;
 const TEMPLATE_VARIABLE = /\$\{([^}]*)\}/g;
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 function text(options: ChannelSetup['options'], name: string): string | undefined {
   const value = options[name];
@@ -70,23 +70,6 @@ function parseBatch(value: string | undefined): number {
     throw new ConfigError(`--batch must be a whole number from 1 to ${MAX_BATCH} (SendBatchSms's limit), got '${value}'`);
   }
   return n;
-}
-
-function parseEndpoint(value: string | undefined, warn: (line: string) => void): URL {
-  const raw = value === undefined || value.trim() === '' ? DEFAULT_ALIYUN_ENDPOINT : value.trim();
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(`HERALD_ALIYUN_ENDPOINT must be a URL like ${DEFAULT_ALIYUN_ENDPOINT}, got '${raw}'`);
-  }
-  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || (url.pathname !== '/' && url.pathname !== '')) {
-    throw new ConfigError(`HERALD_ALIYUN_ENDPOINT must be an http(s) origin without a path, like ${DEFAULT_ALIYUN_ENDPOINT}, got '${raw}'`);
-  }
-  if (url.protocol === 'http:' && !LOOPBACK.has(url.hostname)) {
-    warn(`HERALD_ALIYUN_ENDPOINT ${url.origin} is plain HTTP: phone numbers and message parameters travel unencrypted`);
-  }
-  return url;
 }
 
 function readCredentials(setup: ChannelSetup): AliyunSettings['credentials'] {
@@ -134,7 +117,11 @@ export function readAliyunSettings(setup: ChannelSetup): AliyunSettings {
     templateCode,
     params,
     batch: parseBatch(text(setup.options, 'batch')),
-    endpoint: parseEndpoint(setup.env.HERALD_ALIYUN_ENDPOINT, (line) => setup.warn(line)),
+    endpoint: readEndpoint(
+      setup.env.HERALD_ALIYUN_ENDPOINT,
+      { variable: 'HERALD_ALIYUN_ENDPOINT', defaultUrl: DEFAULT_ALIYUN_ENDPOINT, exposes: 'phone numbers and template parameters', plainHttp: 'warn' },
+      (line) => setup.warn(line),
+    ),
     credentials: readCredentials(setup),
     templateText: readTemplateText(text(setup.options, 'templateText'), setup.cwd, params),
   };

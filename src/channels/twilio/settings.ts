@@ -8,6 +8,7 @@ import type { ChannelSetup } from '../channel.js';
 import { ConfigError } from '../../errors.js';
 import { asIs } from '../../render/escape.js';
 import { compileTemplate, type Template } from '../../render/template.js';
+import { readEndpoint } from '../sms/endpoint.js';
 import { checkPhone } from '../sms/phone.js';
 
 /** Twilio's REST API. */
@@ -28,7 +29,6 @@ const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
 const SERVICE_SID = /^MG[0-9a-fA-F]{32}$/;
 /** Alphanumeric sender ID: up to 11 letters, digits and spaces, at least one letter. */
 const ALPHANUMERIC_SENDER = /^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$/;
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 function text(options: ChannelSetup['options'], name: string): string | undefined {
   const value = options[name];
@@ -53,23 +53,6 @@ function readBody(file: string | undefined, cwd: string): Template {
   }
   // The body is the file's text less one trailing newline (editors add one).
   return compileTemplate(source.replace(/\r?\n$/, ''), file, { escape: asIs });
-}
-
-function readEndpoint(value: string | undefined): URL {
-  const raw = value === undefined || value.trim() === '' ? DEFAULT_TWILIO_ENDPOINT : value.trim();
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(`HERALD_TWILIO_ENDPOINT must be a URL like ${DEFAULT_TWILIO_ENDPOINT}, got '${raw}'`);
-  }
-  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || (url.pathname !== '/' && url.pathname !== '')) {
-    throw new ConfigError(`HERALD_TWILIO_ENDPOINT must be an http(s) origin without a path, like ${DEFAULT_TWILIO_ENDPOINT}, got '${raw}'`);
-  }
-  if (url.protocol === 'http:' && !LOOPBACK.has(url.hostname)) {
-    throw new ConfigError(`HERALD_TWILIO_ENDPOINT ${url.origin} is plain HTTP: the auth token would travel unencrypted; use https (plain HTTP only to a loopback address)`);
-  }
-  return url;
 }
 
 function readCredentials(setup: ChannelSetup): TwilioSettings['credentials'] {
@@ -100,7 +83,11 @@ export function readTwilioSettings(setup: ChannelSetup): TwilioSettings {
     from,
     messagingServiceSid,
     body: readBody(text(setup.options, 'template'), setup.cwd),
-    endpoint: readEndpoint(setup.env.HERALD_TWILIO_ENDPOINT),
+    endpoint: readEndpoint(
+      setup.env.HERALD_TWILIO_ENDPOINT,
+      { variable: 'HERALD_TWILIO_ENDPOINT', defaultUrl: DEFAULT_TWILIO_ENDPOINT, exposes: 'the auth token', plainHttp: 'refuse' },
+      () => {},
+    ),
     credentials: readCredentials(setup),
   };
 }

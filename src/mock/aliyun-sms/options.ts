@@ -5,7 +5,8 @@
 import type { OptionSpec } from '../../channels/spec.js';
 import { ConfigError } from '../../errors.js';
 import { knownCode } from './answers.js';
-import { parseFaults, type FaultRule } from './fault-plan.js';
+import { parseFaults, type FaultRule } from '../sms/fault-plan.js';
+import { list, seedOf, whole } from '../sms/option-values.js';
 import { normalizeNumber, type FlowLimits } from './store.js';
 
 /** The AccessKey the simulator accepts (dummy values; printed with the other variables). */
@@ -58,19 +59,6 @@ export interface AliyunMockConfig {
   readonly seed: number;
 }
 
-function list(value: unknown): string[] {
-  if (Array.isArray(value)) return value.map(String);
-  return typeof value === 'string' ? [value] : [];
-}
-
-function whole(options: Readonly<Record<string, unknown>>, name: string, flag: string, fallback: number): number {
-  const value = options[name];
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${flag} must be a whole number ≥ 0, got '${String(value)}'`);
-  return n;
-}
-
 function pairs(values: readonly string[], flag: string): [string, string][] {
   return values.map((value) => {
     const eq = value.indexOf('=');
@@ -104,6 +92,6 @@ export function parseAliyunMockOptions(options: Readonly<Record<string, unknown>
     lateMs: whole(options, 'lateMs', '--late-ms', 15_000),
     latencyMs: whole(options, 'latencyMs', '--latency-ms', 0),
     timestampWindowMs: whole(options, 'timestampWindow', '--timestamp-window', 15) * 60_000,
-    seed: options.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : whole(options, 'seed', '--seed', 0),
+    seed: seedOf(options),
   };
 }

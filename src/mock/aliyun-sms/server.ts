@@ -4,13 +4,13 @@
  * faults and per-number flow control, and is answered in Aliyun's format. It counts what it saw
  * so tests can assert on it.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MockModule, MockServer } from '../../channels/spec.js';
 import type { RpcParams } from '../../channels/aliyun-sms/signature.js';
 import { checkQuery, checkSendBatchSms, checkSendSms, type SendCheck } from './actions.js';
 import { errorAnswer, okAnswer, renderAnswer, type MockAnswer } from './answers.js';
-import { FaultPlan, isBehaviour, seededRandom } from './fault-plan.js';
+import { FaultPlan, isBehaviour, seededRandom } from '../sms/fault-plan.js';
+import { bump, Delays, listCounts, listenLoopback, readBody } from '../sms/loopback-server.js';
 import { checkGateway, NonceBook } from './gateway.js';
 import { MOCK_ACCESS_KEY_ID, MOCK_ACCESS_KEY_SECRET, parseAliyunMockOptions } from './options.js';
 import { SmsStore, type AcceptedSms } from './store.js';
@@ -41,26 +41,6 @@ export interface AliyunMockServer extends MockServer {
 }
 
 const HOST = 'dysmsapi.aliyuncs.com';
-const MAX_BODY = 1 << 20;
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY) req.destroy(new Error('body too large'));
-      else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function bump(table: Record<string, number>, key: string): void {
-  table[key] = (table[key] ?? 0) + 1;
-}
-
 /** Start the simulator; options are `herald mock aliyun-sms`'s flags. */
 export async function startAliyunMock(options: Readonly<Record<string, unknown>>, log: (line: string) => void): Promise<AliyunMockServer> {
   const config = parseAliyunMockOptions(options);
@@ -68,7 +48,6 @@ export async function startAliyunMock(options: Readonly<Record<string, unknown>>
   const plan = new FaultPlan(config.faults, seededRandom(config.seed));
   const nonces = new NonceBook(config.timestampWindowMs);
   const keys = new Map([[MOCK_ACCESS_KEY_ID, MOCK_ACCESS_KEY_SECRET]]);
-  const timers = new Set<NodeJS.Timeout>();
   const counters: AliyunMockCounters = {
     requests: 0,
     byAction: {},
@@ -80,16 +59,8 @@ export async function startAliyunMock(options: Readonly<Record<string, unknown>>
     answers: {},
     faults: {},
   };
-  let open = 0;
   let sendRequests = 0;
-
-  function later(ms: number, fn: () => void): void {
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      fn();
-    }, ms);
-    timers.add(timer);
-  }
+  const delays = new Delays();
 
   function reply(res: ServerResponse, answer: MockAnswer, format: string | undefined, delayMs = config.latencyMs): void {
     bump(counters.answers, String(answer.body.Code));
@@ -99,8 +70,7 @@ export async function startAliyunMock(options: Readonly<Record<string, unknown>>
       res.writeHead(answer.status, { 'content-type': type, 'content-length': Buffer.byteLength(text) });
       res.end(text);
     };
-    if (delayMs > 0) later(delayMs, write);
-    else write();
+    delays.later(delayMs, write);
   }
 
   function send(action: string, params: RpcParams, res: ServerResponse): void {
@@ -158,29 +128,8 @@ export async function startAliyunMock(options: Readonly<Record<string, unknown>>
     reply(res, okAnswer(action, { TotalCount: String(page.total), SmsSendDetailDTOs: { SmsSendDetailDTO: page.items } }), params.Format);
   }
 
-  const sockets = new Set<Socket>();
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      log(`request failed: ${error instanceof Error ? error.message : String(error)}`);
-      if (!res.headersSent) res.writeHead(500).end();
-    });
-  });
-  server.keepAliveTimeout = 65_000;
-  server.on('connection', (socket: Socket) => {
-    counters.connections++;
-    open++;
-    counters.maxOpenConnections = Math.max(counters.maxOpenConnections, open);
-    sockets.add(socket);
-    socket.on('close', () => {
-      open--;
-      sockets.delete(socket);
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, '127.0.0.1', () => resolve());
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = await listenLoopback(config.port, counters, delays, handle, log);
+  const { url } = server;
   log(`Aliyun SMS simulator on ${url} (fault seed ${config.seed})`);
 
   return {
@@ -192,22 +141,12 @@ export async function startAliyunMock(options: Readonly<Record<string, unknown>>
     },
     counters: () => counters,
     messages: () => store.accepted,
-    stats: () => {
-      const actions = Object.entries(counters.byAction).map(([a, n]) => `${a} ${n}`).join(', ') || 'none';
-      const answers = Object.entries(counters.answers).map(([c, n]) => `${c} ${n}`).join(', ') || 'none';
-      const faults = Object.entries(counters.faults).map(([f, n]) => `${f} ${n}`).join(', ') || 'none';
-      return (
-        `${counters.requests} requests (${actions}); ${counters.connections} connections (at most ${counters.maxOpenConnections} open); ` +
-        `signatures verified ${counters.signaturesVerified}, wrong ${counters.signatureFailures}; ` +
-        `${counters.accepted} SMS accepted; answers: ${answers}; faults injected: ${faults}`
-      );
-    },
-    close: async () => {
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    stats: () =>
+      `${counters.requests} requests (${listCounts(counters.byAction)}); ` +
+      `${counters.connections} connections (at most ${counters.maxOpenConnections} open); ` +
+      `signatures verified ${counters.signaturesVerified}, wrong ${counters.signatureFailures}; ` +
+      `${counters.accepted} SMS accepted; answers: ${listCounts(counters.answers)}; faults injected: ${listCounts(counters.faults)}`,
+    close: () => server.close(),
   };
 }
 

@@ -4,7 +4,8 @@
  */
 import type { OptionSpec } from '../../channels/spec.js';
 import { ConfigError } from '../../errors.js';
-import { parseFaults, type FaultRule } from '../aliyun-sms/fault-plan.js';
+import { parseFaults, type FaultRule } from '../sms/fault-plan.js';
+import { list, seedOf, whole } from '../sms/option-values.js';
 import { knownTwilioCode } from './answers.js';
 
 /** The credentials the simulator accepts (dummy values; printed with the other variables). */
@@ -46,19 +47,6 @@ export interface TwilioMockConfig {
   readonly seed: number;
 }
 
-function list(value: unknown): string[] {
-  if (Array.isArray(value)) return value.map(String);
-  return typeof value === 'string' ? [value] : [];
-}
-
-function whole(options: Readonly<Record<string, unknown>>, name: string, flag: string, fallback: number): number {
-  const value = options[name];
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${flag} must be a whole number ≥ 0, got '${String(value)}'`);
-  return n;
-}
-
 /** Parse the flags (commander's camelCase values) into a configuration; ConfigError names a bad flag. */
 export function parseTwilioMockOptions(options: Readonly<Record<string, unknown>>): TwilioMockConfig {
   const numberErrors = new Map<string, string>();
@@ -80,6 +68,6 @@ export function parseTwilioMockOptions(options: Readonly<Record<string, unknown>
     maxConcurrent: whole(options, 'maxConcurrent', '--max-concurrent', 100),
     lateMs: whole(options, 'lateMs', '--late-ms', 15_000),
     latencyMs: whole(options, 'latencyMs', '--latency-ms', 0),
-    seed: options.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : whole(options, 'seed', '--seed', 0),
+    seed: seedOf(options),
   };
 }

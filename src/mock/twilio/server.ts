@@ -5,11 +5,11 @@
  * limit, injects faults, and counts what it saw for tests.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MockModule, MockServer } from '../../channels/spec.js';
 import { countSegments } from '../../channels/sms/segments.js';
-import { FaultPlan, isBehaviour, seededRandom } from '../aliyun-sms/fault-plan.js';
+import { FaultPlan, isBehaviour, seededRandom } from '../sms/fault-plan.js';
+import { bump, Delays, listCounts, listenLoopback, readBody } from '../sms/loopback-server.js';
 import { messageResource, twilioError, twilioSid, type AcceptedTwilioMessage, type TwilioAnswer } from './answers.js';
 import { MOCK_ACCOUNT_SID, MOCK_AUTH_TOKEN, parseTwilioMockOptions, type TwilioMockConfig } from './options.js';
 
@@ -49,19 +49,6 @@ function authorized(header: string | undefined): boolean {
   return given.length === EXPECTED_AUTH.length && timingSafeEqual(given, EXPECTED_AUTH);
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function bump(table: Record<string, number>, key: string): void {
-  table[key] = (table[key] ?? 0) + 1;
-}
-
 /** The message a create request asks for, or the error code Twilio would answer. */
 function checkCreate(form: URLSearchParams, config: TwilioMockConfig): { ok: true; to: string; from: string | null; service: string | null; body: string } | { ok: false; code: string } {
   const to = form.get('To');
@@ -86,9 +73,8 @@ export async function startTwilioMock(options: Readonly<Record<string, unknown>>
   const plan = new FaultPlan(config.faults, seededRandom(config.seed));
   const accepted: AcceptedTwilioMessage[] = [];
   const bySid = new Map<string, AcceptedTwilioMessage>();
-  const timers = new Set<NodeJS.Timeout>();
+  const delays = new Delays();
   const counters: TwilioMockCounters = { requests: 0, connections: 0, maxOpenConnections: 0, authFailures: 0, accepted: 0, maxInFlight: 0, answers: {}, faults: {} };
-  let open = 0;
   let inFlight = 0;
   let sendRequests = 0;
 
@@ -101,12 +87,7 @@ export async function startTwilioMock(options: Readonly<Record<string, unknown>>
       res.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...answer.headers });
       res.end(text);
     };
-    if (delayMs <= 0) return write();
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      write();
-    }, delayMs);
-    timers.add(timer);
+    delays.later(delayMs, write);
   }
 
   function create(form: URLSearchParams, res: ServerResponse): void {
@@ -143,6 +124,9 @@ export async function startTwilioMock(options: Readonly<Record<string, unknown>>
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     counters.requests++;
+    inFlight++;
+    counters.maxInFlight = Math.max(counters.maxInFlight, inFlight);
+    res.on('close', () => inFlight--);
     const body = await readBody(req);
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     const account = MESSAGES.exec(path)?.[1] ?? MESSAGE.exec(path)?.[1] ?? ACCOUNT.exec(path)?.[1];
@@ -161,32 +145,8 @@ export async function startTwilioMock(options: Readonly<Record<string, unknown>>
     reply(res, twilioError('20404'));
   }
 
-  const sockets = new Set<Socket>();
-  const server = createServer((req, res) => {
-    inFlight++;
-    counters.maxInFlight = Math.max(counters.maxInFlight, inFlight);
-    res.on('close', () => inFlight--);
-    handle(req, res).catch((error: unknown) => {
-      log(`request failed: ${error instanceof Error ? error.message : String(error)}`);
-      if (!res.headersSent) res.writeHead(500).end();
-    });
-  });
-  server.keepAliveTimeout = 65_000;
-  server.on('connection', (socket: Socket) => {
-    counters.connections++;
-    open++;
-    counters.maxOpenConnections = Math.max(counters.maxOpenConnections, open);
-    sockets.add(socket);
-    socket.on('close', () => {
-      open--;
-      sockets.delete(socket);
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, '127.0.0.1', () => resolve());
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = await listenLoopback(config.port, counters, delays, handle, log);
+  const { url } = server;
   log(`Twilio simulator on ${url} (fault seed ${config.seed})`);
 
   return {
@@ -194,20 +154,11 @@ export async function startTwilioMock(options: Readonly<Record<string, unknown>>
     env: { HERALD_TWILIO_ENDPOINT: url, TWILIO_ACCOUNT_SID: MOCK_ACCOUNT_SID, TWILIO_AUTH_TOKEN: MOCK_AUTH_TOKEN },
     counters: () => counters,
     messages: () => accepted,
-    stats: () => {
-      const answers = Object.entries(counters.answers).map(([c, n]) => `${c} ${n}`).join(', ') || 'none';
-      const faults = Object.entries(counters.faults).map(([f, n]) => `${f} ${n}`).join(', ') || 'none';
-      return (
-        `${counters.requests} requests; ${counters.connections} connections (at most ${counters.maxOpenConnections} open); ` +
-        `${counters.authFailures} refused credentials; ${counters.accepted} messages accepted; answers: ${answers}; faults injected: ${faults}`
-      );
-    },
-    close: async () => {
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    stats: () =>
+      `${counters.requests} requests; ${counters.connections} connections (at most ${counters.maxOpenConnections} open); ` +
+      `${counters.authFailures} refused credentials; ${counters.accepted} messages accepted; ` +
+      `answers: ${listCounts(counters.answers)}; faults injected: ${listCounts(counters.faults)}`,
+    close: () => server.close(),
   };
 }
 

@@ -24,7 +24,7 @@ describe('twilio settings', () => {
     [ENV, { ...OPTIONS, template: 'nope.txt' }, '--template nope.txt: cannot read it (ENOENT)'],
     [{ ...ENV, TWILIO_ACCOUNT_SID: 'AC1' }, OPTIONS, "TWILIO_ACCOUNT_SID must be AC followed by 32 hex digits, got 'AC1'"],
     [{ TWILIO_ACCOUNT_SID: ENV.TWILIO_ACCOUNT_SID }, OPTIONS, 'TWILIO_AUTH_TOKEN is not set'],
-    [{ ...ENV, HERALD_TWILIO_ENDPOINT: 'http://api.example.com' }, OPTIONS, 'plain HTTP: the auth token would travel unencrypted'],
+    [{ ...ENV, HERALD_TWILIO_ENDPOINT: 'http://api.example.com' }, OPTIONS, 'plain HTTP: the auth token would travel unencrypted; use https'],
     [{ ...ENV, HERALD_TWILIO_ENDPOINT: 'https://api.twilio.com/2010-04-01' }, OPTIONS, 'without a path'],
   ])('%#: refuses with a ConfigError naming the setting', async (env, options, fragment) => {
     const attempt = create(env, options);
