@@ -30,7 +30,7 @@ export async function countRecords(
   format: InputFormat,
   encoding: EncodingOption | ResolvedEncoding,
 ): Promise<number> {
-  const handle = await openInputFile(path);
+  const { handle } = await openInputFile(path);
   try {
     const head = Buffer.allocUnsafe(HEAD_BYTES);
     const { bytesRead } = await handle.read(head, 0, HEAD_BYTES, 0);

@@ -8,13 +8,13 @@ import iconv from 'iconv-lite';
 import { ConfigError } from '../errors.js';
 import { createCsvParser, readCsv } from './csv-items.js';
 import { ENCODING_OPTIONS, type EncodingOption, type ResolvedEncoding } from './encoding.js';
-import { inputLabel, resolveFormat, type InputFormat } from './format.js';
+import { STDIN_PATH, inputLabel, resolveFormat, type InputFormat } from './format.js';
 import { jsonlItems } from './jsonl-items.js';
-import { openSource } from './open-source.js';
+import { openInputFile, openSource } from './open-source.js';
 import type { InputItem } from './row.js';
 
 /** Characters of decoded text buffered between the decoder and the parser. */
-const DECODED_TEXT_BUFFER = 4 * 1024;
+const DECODED_TEXT_BUFFER = 1024;
 
 /** What `openInput` reads, and how. */
 export interface OpenInputOptions {
@@ -48,13 +48,21 @@ export interface OpenInput {
  * read, its format is unknown, or (CSV/TSV) it has no header or a header name is empty or repeated.
  */
 export async function openInput(options: OpenInputOptions): Promise<OpenInput> {
-  const format = resolveFormat(options.path, options.format);
   const encodingOption = options.encoding ?? 'auto';
   if (!(ENCODING_OPTIONS as readonly string[]).includes(encodingOption)) {
     throw new ConfigError(`--encoding must be one of ${ENCODING_OPTIONS.join(', ')}; got "${encodingOption}"`);
   }
-  const label = inputLabel(options.path);
-  const source = await openSource(options.path, encodingOption, options.stdin ?? process.stdin);
+  const { path } = options;
+  // A file that cannot be read is reported before a format that cannot be told.
+  const file = path === STDIN_PATH ? undefined : await openInputFile(path);
+  let format: InputFormat;
+  try {
+    format = resolveFormat(path, options.format);
+  } catch (err) {
+    await file?.handle.close();
+    throw err;
+  }
+  const source = await openSource(file ?? options.stdin ?? process.stdin, encodingOption);
   const stages: (Readable | Transform)[] = [source.stream];
   if (format === 'jsonl' || source.encoding !== 'utf8') stages.push(decoder(source.encoding));
   const parser = format === 'jsonl' ? undefined : createCsvParser(format === 'tsv' ? '\t' : ',');
@@ -74,7 +82,7 @@ export async function openInput(options: OpenInputOptions): Promise<OpenInput> {
     return { ...base, columns: null, items: jsonlItems(text as AsyncIterable<string>) };
   }
   try {
-    const { columns, items } = await readCsv(parser, label);
+    const { columns, items } = await readCsv(parser, inputLabel(path));
     return { ...base, columns, items };
   } catch (err) {
     await close();

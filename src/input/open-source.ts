@@ -7,7 +7,6 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { ConfigError } from '../errors.js';
 import type { EncodingOption, ResolvedEncoding } from './encoding.js';
-import { STDIN_PATH } from './format.js';
 import { sniffFile, sniffStream } from './sniff-source.js';
 
 /** Bytes per read from a file: small, so a paused consumer leaves little read ahead. */
@@ -23,26 +22,59 @@ export interface InputSource {
   bytesRead(): number;
 }
 
-/** Opens `path` (`-` = `stdin`) and resolves `encoding`; throws ConfigError naming the file. */
-export async function openSource(
-  path: string,
-  encoding: EncodingOption,
-  stdin: NodeJS.ReadableStream,
-): Promise<InputSource> {
-  if (path === STDIN_PATH) return streamSource(asReadable(stdin), encoding);
-  const handle = await openInputFile(path);
+/** An input file opened for reading, not read yet. */
+export interface InputFile {
+  readonly path: string;
+  readonly handle: FileHandle;
+  /** A regular file (read at any position), rather than a pipe or a device (read once). */
+  readonly regular: boolean;
+}
+
+/** Opens an input file for reading; throws ConfigError saying why it cannot be. */
+export async function openInputFile(path: string): Promise<InputFile> {
+  let handle: FileHandle;
   try {
-    const stat = await handle.stat();
-    if (stat.isDirectory()) throw new ConfigError(`input ${path} is a directory, not a file`);
-    if (!stat.isFile()) {
+    handle = await open(path, 'r');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new ConfigError(`input file ${path} not found`);
+    if (code === 'EACCES' || code === 'EPERM') {
+      throw new ConfigError(`cannot read input file ${path}: permission denied`);
+    }
+    if (code === 'EISDIR') throw new ConfigError(`input ${path} is a directory, not a file`);
+    throw new ConfigError(`cannot open input file ${path}: ${describe(err)}`);
+  }
+  const stat = await handle.stat().catch(async (err: unknown) => {
+    await handle.close();
+    throw new ConfigError(`cannot read input file ${path}: ${describe(err)}`);
+  });
+  if (stat.isDirectory()) {
+    await handle.close();
+    throw new ConfigError(`input ${path} is a directory, not a file`);
+  }
+  return { path, handle, regular: stat.isFile() };
+}
+
+/**
+ * The bytes of an opened file, or of `stdin`, with `encoding` resolved; closes the file and
+ * throws ConfigError naming it if it cannot be read.
+ */
+export async function openSource(
+  input: InputFile | NodeJS.ReadableStream,
+  encoding: EncodingOption,
+): Promise<InputSource> {
+  if (!('handle' in input)) return streamSource(asReadable(input), encoding);
+  const { path, handle, regular } = input;
+  try {
+    if (!regular) {
       return await streamSource(handle.createReadStream({ highWaterMark: READ_CHUNK_BYTES }), encoding);
     }
     const resolved = encoding === 'auto' ? await sniffFile(handle) : encoding;
     const stream = handle.createReadStream({ start: 0, highWaterMark: READ_CHUNK_BYTES });
     return { stream, encoding: resolved, bytesRead: () => stream.bytesRead };
   } catch (err) {
-    await handle.close();
-    throw err instanceof ConfigError ? err : new ConfigError(`cannot read input file ${path}: ${describe(err)}`);
+    await handle.close().catch(() => undefined);
+    throw new ConfigError(`cannot read input file ${path}: ${describe(err)}`);
   }
 }
 
@@ -61,21 +93,6 @@ async function streamSource(stream: Readable, encoding: EncodingOption): Promise
 /** `stdin` as a stream.Readable (wrapping an old-style stream if need be). */
 function asReadable(stream: NodeJS.ReadableStream): Readable {
   return stream instanceof Readable ? stream : new Readable().wrap(stream);
-}
-
-/** Opens an input file for reading; throws ConfigError saying why it cannot be. */
-export async function openInputFile(path: string): Promise<FileHandle> {
-  try {
-    return await open(path, 'r');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new ConfigError(`input file ${path} not found`);
-    if (code === 'EACCES' || code === 'EPERM') {
-      throw new ConfigError(`cannot read input file ${path}: permission denied`);
-    }
-    if (code === 'EISDIR') throw new ConfigError(`input ${path} is a directory, not a file`);
-    throw new ConfigError(`cannot open input file ${path}: ${describe(err)}`);
-  }
 }
 
 /** One line describing an error. */
