@@ -3,7 +3,7 @@ import { appendFileSync, readFileSync, writeFileSync, existsSync } from 'node:fs
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { finished, runHerald, spawnHerald, tempDir } from '../helpers/cli.js';
-import { lastByKey, readLog, rowRecords, writeCsv } from '../helpers/files.js';
+import { lastByKey, readLog, writeCsv } from '../helpers/files.js';
 import { startSink, type Sink } from '../helpers/sink.js';
 
 let dir: string;
