@@ -58,7 +58,6 @@ async function readCache(path: string): Promise<CacheFile> {
 }
 
 async function writeCache(path: string, cache: CacheFile): Promise<void> {
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   await writeFile(temporary, JSON.stringify(cache), { mode: 0o600, flag: 'wx' });
   await rename(temporary, path);
@@ -88,6 +87,7 @@ export function cachedTokenSource(options: TokenCacheOptions): TokenSource {
       try {
         const cached = usable(await readCache(path), rejected);
         if (cached !== null) return { ok: true, token: cached };
+        await mkdir(dirname(path), { recursive: true, mode: 0o700 });
         const release = await acquireLock(`${path}.lock`, { timeoutMs: options.lockTimeoutMs, staleMs: LOCK_STALE_MS, signal });
         if (release === null) {
           warnOnce(`--token-cache ${path}: another process holds its lock; fetching a token without the cache`);
