@@ -82,8 +82,10 @@ export async function start(
     } else {
       answer = sim.tokens.classic(url.searchParams, now());
     }
-    sim.count(answer);
-    if (answer.body['errcode'] !== undefined) log(`token refused: ${String(answer.body['errmsg'])}`);
+    if (answer.body['errcode'] !== undefined) {
+      sim.counters.tokenRefusals++;
+      log(`token refused: ${String(answer.body['errmsg'])}`);
+    }
     later(sim.config.tokenDelayMs, () => {
       tokenRequests--;
       reply(response, answer);
@@ -149,7 +151,7 @@ export async function start(
         .join(', ');
       return (
         `${c.sends} sends, ${c.deliveries} delivered (${c.deliveredToday} today), ${c.duplicates} duplicates, ` +
-        `${c.tokenFetches} token fetches, ${c.delayed} delayed answers, ${c.connections} connections; errcodes: ${codes || 'none'}`
+        `${c.tokenFetches} token fetches (${c.tokenRefusals} refused), ${c.delayed} delayed answers, ${c.connections} connections; errcodes: ${codes || 'none'}`
       );
     },
     close: async () => {

@@ -17,6 +17,8 @@ const MAX_VALUE_CHARS = 200;
 export interface SimCounters {
   /** Token requests answered (stable_token and cgi-bin/token, errors included). */
   tokenFetches: number;
+  /** Token requests refused (wrong credentials, bad request). */
+  tokenRefusals: number;
   /** Most token requests in progress at once. */
   maxParallelTokenFetches: number;
   /** Template send calls received. */
@@ -34,7 +36,7 @@ export interface SimCounters {
   /** Connections accepted, and most open at once. */
   connections: number;
   maxOpenConnections: number;
-  /** Answers by errcode ("0", "-1", "42001", …). */
+  /** Answers to template sends by errcode ("0", "-1", "42001", …). */
   errcodes: Record<string, number>;
 }
 
@@ -82,6 +84,7 @@ export class WechatSimulator {
     this.#random = seeded(config.seed);
     this.counters = {
       tokenFetches: 0,
+      tokenRefusals: 0,
       maxParallelTokenFetches: 0,
       sends: 0,
       deliveries: 0,
@@ -105,7 +108,7 @@ export class WechatSimulator {
     return this.#perOpenid.get(openid) ?? 0;
   }
 
-  /** Count an answer under its errcode (token answers carry none: "0"). */
+  /** Count a template send answer under its errcode. */
   count(answer: SimAnswer): SimAnswer {
     const code = String(answer.body['errcode'] ?? 0);
     this.counters.errcodes[code] = (this.counters.errcodes[code] ?? 0) + 1;

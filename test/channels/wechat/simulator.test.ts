@@ -75,6 +75,7 @@ describe('WeChat simulator', () => {
     expect(await get.json()).toMatchObject({ errcode: 43002 });
     const classic = await fetch(`${sim.url}/cgi-bin/token?grant_type=client_credential&appid=${sim.env['WECHAT_APPID']}&secret=wrong`);
     expect(await classic.json()).toMatchObject({ errcode: 40001 });
+    expect(sim.counters).toMatchObject({ tokenFetches: 6, tokenRefusals: 6, sends: 0, errcodes: {} });
   });
 
   it('serves classic tokens apart from stable ones, the previous one working five more minutes', async () => {
