@@ -5,6 +5,7 @@
  */
 import { open, readFile, stat, unlink } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { randomBytes } from 'node:crypto';
 
 /** Options of acquireLock. */
 export interface LockOptions {
@@ -26,6 +27,16 @@ function running(pid: number): boolean {
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Remove the lock only if it is still ours: after `staleMs` another process may have taken it over. */
+async function releaseIfOurs(path: string, nonce: string): Promise<void> {
+  try {
+    const holder = JSON.parse(await readFile(path, 'utf8')) as { nonce?: unknown };
+    if (holder.nonce === nonce) await unlink(path);
+  } catch {
+    // Gone already, or not ours to judge.
   }
 }
 
@@ -58,12 +69,13 @@ export async function acquireLock(path: string, options: LockOptions): Promise<R
   for (;;) {
     try {
       const handle = await open(path, 'wx', 0o600);
+      const nonce = randomBytes(8).toString('hex');
       try {
-        await handle.writeFile(JSON.stringify({ pid: process.pid }));
+        await handle.writeFile(JSON.stringify({ pid: process.pid, nonce }));
       } finally {
         await handle.close();
       }
-      return () => unlink(path).catch(() => undefined);
+      return () => releaseIfOurs(path, nonce);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }

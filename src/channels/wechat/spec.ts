@@ -2,6 +2,7 @@
 import type { ChannelModule } from '../channel.js';
 import type { ChannelSpec, MockModule } from '../spec.js';
 
+/** WeChat template messages: flags of `herald send --channel wechat` and of `herald mock wechat`. */
 export const wechatSpec: ChannelSpec = {
   name: 'wechat',
   summary: 'WeChat Official Account template messages (WECHAT_APPID, WECHAT_APPSECRET)',

@@ -218,3 +218,33 @@ describe('herald send --channel wechat', () => {
     expect(out).toMatch(/record 2 \(line 3\): openid 'not an openid' is not an openid/);
   });
 });
+
+describe('herald mock wechat', () => {
+  it('prints the exports that point herald at it, serves, and stops on SIGINT with its counters', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'herald-wechat-cli-'));
+    const child = spawn(process.execPath, [HERALD, 'mock', 'wechat', '--secret', 'mocksecret', '--daily-quota', '5'], {
+      env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const env = await new Promise<Record<string, string>>((done) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        const exports = [...stdout.matchAll(/^export (\w+)=(\S+)$/gm)];
+        if (exports.length === 3) done(Object.fromEntries(exports.map((m) => [m[1]!, m[2]!])));
+      });
+    });
+    expect(env).toMatchObject({ WECHAT_APPID: 'wxd0c0ffee00000001', WECHAT_APPSECRET: 'mocksecret' });
+    const input = await csv(dir, 'fans.csv', openids(3));
+    const run = await herald(['send', input, ...TEMPLATE_ARGS], env, dir);
+    expect(run.code).toBe(0);
+    const exited = new Promise<number | null>((done) => child.on('close', done));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    clearTimeout(killer);
+    expect(stderr).toMatch(/3 sends, 3 delivered \(3 today\)/);
+  });
+});
