@@ -156,4 +156,22 @@ describe('wechat channel', () => {
     expect(result.fatal?.detail).toContain('--template-id');
     expect(sim.counters.sends).toBeLessThanOrEqual(4);
   });
+
+  it('fails verify naming HERALD_WECHAT_ENDPOINT when the endpoint answers 404 or nobody listens', async () => {
+    const { sim: server } = await open({}, 4);
+    const wrongPath = await create(channelSetup({ ...server.env, HERALD_WECHAT_ENDPOINT: `${server.url}/no-such-prefix` }, OPTIONS));
+    const notFound = await wrongPath.verify!(AbortSignal.timeout(10_000));
+    await wrongPath.close();
+    expect(notFound).toMatchObject({ outcome: 'fatal', code: '404' });
+    expect(notFound?.detail).toContain('HERALD_WECHAT_ENDPOINT');
+
+    const url = server.url;
+    await server.close();
+    sim = null;
+    const nobody = await create(channelSetup({ ...server.env, HERALD_WECHAT_ENDPOINT: url }, OPTIONS));
+    const refused = await nobody.verify!(AbortSignal.timeout(20_000));
+    await nobody.close();
+    expect(refused).toMatchObject({ outcome: 'fatal', code: 'ECONNREFUSED' });
+    expect(refused?.detail).toMatch(/cannot get an access token from 127\.0\.0\.1:\d+ .*check HERALD_WECHAT_ENDPOINT/);
+  });
 });
