@@ -7,7 +7,7 @@ import { ExitCode } from '../exit-codes.js';
 import { isRetryable } from '../pipeline/plan-retry.js';
 import { foldLog, type LogState } from '../results/log-state.js';
 import { SummaryFold, type SummaryJson } from '../report/summary.js';
-import { summaryText } from '../ui/summary-text.js';
+import { plural, summaryText } from '../ui/summary-text.js';
 import { warn } from '../ui/terminal.js';
 import type { CommandIO } from './command-io.js';
 import { shellLine } from './shell-words.js';
@@ -68,13 +68,13 @@ export async function reportCommand(logArg: string, options: Readonly<Record<str
     io.terminal.out.write(JSON.stringify(report) + '\n');
     return ExitCode.Ok;
   }
-  const runs = `${report.runs} run${report.runs === 1 ? '' : 's'}${report.firstRunAt ? `, ${report.firstRunAt} to ${report.lastRunAt}` : ''}`;
+  const runs = `${plural(report.runs, 'run')}${report.firstRunAt ? `, ${report.firstRunAt} to ${report.lastRunAt}` : ''}`;
   const hints: [string, string][] = [];
   if (report.retryable > 0) hints.push(['retry', `${shellLine(['herald', 'retry', logArg])}   (sends ${report.retryable} rows)`]);
   else if (report.retryableWithAll > 0) hints.push(['retry', `${shellLine(['herald', 'retry', logArg, '--all'])}   (sends ${report.retryableWithAll} permanent failures)`]);
   const text = summaryText(
     report,
-    { title: `herald report ${logArg}: ${report.channel ?? 'unknown channel'}, ${runs} — ${report.rows} rows`, durationMs: report.durationMs, throughput: report.throughput, log: null, hints },
+    { title: `herald report ${logArg}: ${report.channel ?? 'unknown channel'}, ${runs} — ${plural(report.rows, 'row')}`, durationMs: report.durationMs, throughput: report.throughput, log: null, hints },
     io.terminal.outColor,
   );
   io.terminal.out.write(text + '\n');

@@ -17,7 +17,7 @@ import { RECORD_VERSION, type RowRecord, type RunRecord } from '../results/recor
 import { SummaryFold, type SummaryJson } from '../report/summary.js';
 import { VERSION } from '../version.js';
 import { createProgress, type ProgressView } from '../ui/progress.js';
-import { summaryText } from '../ui/summary-text.js';
+import { plural, summaryText } from '../ui/summary-text.js';
 import { warn } from '../ui/terminal.js';
 import type { CommandIO } from './command-io.js';
 import type { RunSettings } from './settings.js';
@@ -213,7 +213,7 @@ function finish(run: CampaignRun, io: CommandIO, summary: SummaryFold, outcome: 
   if (failed > 0) hints.push(['retry', run.retryCommand]);
   if (outcome.stopped) terminal.err.write(`${terminal.color.red(`herald: ${stopMessage(outcome.stopped)}`)}\n`);
   if (!settings.quiet) {
-    const title = `${run.title}: ${outcome.stopped ? stopMessage(outcome.stopped) : 'done'} — ${summary.rows + leftPending} rows`;
+    const title = `${run.title}: ${outcome.stopped ? stopMessage(outcome.stopped) : 'done'} — ${plural(summary.rows + leftPending, 'row')}`;
     terminal.err.write(summaryText({ ...json, status }, { title, durationMs, throughput, log: run.logPath, hints }, terminal.color) + '\n');
   }
   if (settings.json) {

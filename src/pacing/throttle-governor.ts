@@ -1,10 +1,11 @@
 /**
  * Run-wide reaction to provider throttling. Each second it compares what was throttled with what
- * was answered: when throttling happened it lowers the rate limit to what the provider accepted
- * (sporadic throttles barely slow the run, a provider at its limit is followed down to that limit);
- * seconds without throttling raise the limit gradually back to the configured rate. A storm (most
- * answers throttled) also pauses dispatching, for the provider's Retry-After or a growing backoff,
- * so rows do not burn their attempts while the provider refuses everything. Pure: the clock is passed in.
+ * was sent: when a real share was throttled it lowers the rate limit to what the provider
+ * accepted (a provider at its capacity is followed down to it), while sporadic throttles (a few
+ * percent) only delay their own rows; quiet seconds raise the limit gradually back to the
+ * configured rate. A storm (most answers throttled) also pauses dispatching, for the provider's
+ * Retry-After or a growing backoff, so rows do not burn their attempts while the provider refuses
+ * everything. Pure: the clock is passed in.
  */
 
 /** Length of one evaluation window. */
@@ -13,6 +14,8 @@ export const GOVERNOR_WINDOW_MS = 1000;
 export const STORM_SHARE = 0.5;
 /** Fewest answers in a window for a storm to be declared. */
 export const STORM_MIN_ANSWERS = 4;
+/** Share of throttled answers in a window below which throttling counts as sporadic. */
+export const SLOW_SHARE = 0.1;
 /** Recovery step per quiet window, as a share of the target rate. */
 export const RECOVERY_STEP = 0.1;
 /** The limit never goes below this share of the target rate. */
@@ -88,16 +91,19 @@ export class ThrottleGovernor {
   private evaluate(elapsedMs: number, nowMs: number): GovernorChange | null {
     const observed = (this.answered * 1000) / elapsedMs;
     if (this.limitPerSecond === null) this.peakRate = Math.max(this.peakRate, observed);
-    if (this.throttled === 0) {
+    const share = this.answered === 0 ? 0 : this.throttled / this.answered;
+    if (share < SLOW_SHARE) {
       this.storms = 0;
       return this.recover();
     }
-    const accepted = ((this.answered - this.throttled) * 1000) / elapsedMs;
+    const accepted = observed * (1 - share);
     const current = this.limitPerSecond ?? Math.max(observed, 1);
     const floor = Math.max(this.target() * FLOOR_SHARE, 0.05);
-    this.limitPerSecond = Math.max(floor, Math.min(current, accepted * 0.95));
-    const storm = this.answered >= STORM_MIN_ANSWERS && this.throttled / this.answered >= STORM_SHARE;
-    if (!storm) return { kind: 'slowed', limit: this.limitPerSecond };
+    const next = Math.max(floor, Math.min(current, accepted));
+    const slowed = next < current * 0.95;
+    this.limitPerSecond = next;
+    const storm = this.answered >= STORM_MIN_ANSWERS && share >= STORM_SHARE;
+    if (!storm) return slowed ? { kind: 'slowed', limit: next } : null;
     this.storms++;
     const backoff = Math.min(MAX_STORM_PAUSE_MS, 500 * 2 ** (this.storms - 1));
     const pauseMs = Math.min(MAX_STORM_PAUSE_MS, Math.max(this.maxRetryAfter, backoff));

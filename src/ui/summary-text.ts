@@ -50,3 +50,8 @@ export function summaryText(summary: SummaryJson, context: SummaryContext, color
   for (const [label, text] of context.hints) lines.push(`  ${label.padEnd(10)} ${color.cyan(text)}`);
   return lines.join('\n');
 }
+
+/** "1 row", "2 rows". */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}

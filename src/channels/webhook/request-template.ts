@@ -40,6 +40,8 @@ interface HeaderTemplate {
   readonly shown: string;
 }
 
+/** Header values go out as bytes: non-ASCII text is sent as its UTF-8 bytes, as curl does. */
+const NON_ASCII = /[^\x00-\x7f]/;
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const RESERVED_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'host', 'idempotency-key']);
 const METHODS_WITHOUT_BODY = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
@@ -123,7 +125,7 @@ export class RequestTemplate {
     for (const header of this.headers) {
       const value = header.value.render(fields);
       if (!value.ok) return value;
-      headers.push(header.name, value.text);
+      headers.push(header.name, NON_ASCII.test(value.text) ? Buffer.from(value.text, 'utf8').toString('latin1') : value.text);
     }
     let body: string | undefined;
     if (this.body) {
