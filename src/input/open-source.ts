@@ -64,7 +64,11 @@ export async function openSource(
   input: InputFile | NodeJS.ReadableStream,
   encoding: EncodingOption,
 ): Promise<InputSource> {
-  if (!('handle' in input)) return streamSource(asReadable(input), encoding);
+  if (!('handle' in input)) {
+    return streamSource(asReadable(input), encoding).catch((err: unknown) => {
+      throw new ConfigError(`cannot read stdin: ${describeError(err)}`);
+    });
+  }
   const { path, handle, regular } = input;
   try {
     if (!regular) {

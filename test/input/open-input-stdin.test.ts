@@ -52,6 +52,15 @@ describe('stdin', () => {
     expect(items.at(-1)?.fields['name']).toBe('李娜');
   });
 
+  it('a stdin that fails while its encoding is being decided is a ConfigError', async () => {
+    const stdin = new Readable({
+      read() {
+        this.destroy(new Error('EIO: i/o error, read'));
+      },
+    });
+    await expect(openInput({ path: '-', format: 'csv', stdin })).rejects.toThrow(new ConfigError('cannot read stdin: EIO: i/o error, read'));
+  });
+
   it('takes an explicit --encoding without sniffing', async () => {
     const stdin = stdinOf(iconv.encode(CONTACTS_CSV.replace(/,/g, '\t'), 'utf16le', { addBOM: true }));
     const { input, items } = await readInput({ path: '-', format: 'tsv', encoding: 'utf16le', stdin });
