@@ -315,7 +315,6 @@ export class Dispatcher<M> {
   /** Record a row's answer: final, or waiting for a retry on the delay queue. */
   private settle(item: SendItem<M>, result: SendResult, latencyMs: number, started: number): void {
     const detail = { code: result.code, error: result.detail ?? null, latencyMs, messageId: result.messageId ?? null };
-    item.firstAttemptAt ??= started;
     switch (result.outcome) {
       case 'ok':
         this.append(this.record(item, 'sent', 'ok', { ...detail, error: null }));
@@ -331,6 +330,9 @@ export class Dispatcher<M> {
     const channel = this.options.channel;
     let waitingClass: RowClass = result.outcome;
     if (result.unknown) {
+      // The provider's de-duplication window runs from the first attempt that may have been
+      // accepted; a later definite failure does not prove that one was not, so it never resets.
+      item.firstAttemptAt ??= started;
       const withinWindow = this.now() - item.firstAttemptAt < channel.dedupeWindowMs;
       if (!withinWindow && !channel.reconcile) {
         this.append(this.record(item, 'failed', 'in-doubt', detail));
@@ -338,8 +340,6 @@ export class Dispatcher<M> {
       }
       if (!withinWindow) item.doubtSince = started;
       if (channel.dedupeWindowMs !== Number.POSITIVE_INFINITY) waitingClass = 'in-doubt';
-    } else {
-      item.firstAttemptAt = null;
     }
     if (result.outcome === 'throttled') item.throttledAttempts++;
     const decision = decideRetry(
