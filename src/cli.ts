@@ -40,7 +40,7 @@ function exitAfterFlush(code: number): void {
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  const terminal = processTerminal();
+  const terminal = await processTerminal();
   const io: CommandIO = { cwd: process.cwd(), env: process.env, terminal, argv, signals: process, exit: exitAfterFlush };
   let exitCode: number = ExitCode.Ok;
   const setExit = (code: number) => {

@@ -1,5 +1,5 @@
 /** The end-of-run summary and `herald report` as text for people. */
-import type { ChalkInstance } from 'chalk';
+import type { Paint } from './terminal.js';
 import { formatDuration } from '../config/parse-duration.js';
 import type { SummaryJson } from '../report/summary.js';
 
@@ -25,7 +25,7 @@ function ms(value: number | null): string {
 }
 
 /** Render a summary as lines (no trailing newline). */
-export function summaryText(summary: SummaryJson, context: SummaryContext, color: ChalkInstance): string {
+export function summaryText(summary: SummaryJson, context: SummaryContext, color: Paint): string {
   const lines = [color.bold(context.title)];
   const paint: Readonly<Record<string, (s: string) => string>> = { sent: color.green, failed: color.red, invalid: color.yellow, pending: color.yellow };
   for (const status of STATUS_ORDER) {
