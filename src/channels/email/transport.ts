@@ -43,6 +43,9 @@ export function connectionOptions(endpoint: SmtpEndpoint, settings: TransportSet
     },
     connectionTimeout: settings.timeoutMs,
     greetingTimeout: settings.timeoutMs,
+    // A connection herald is done with (replaced after --max-messages, or the preflight's) is
+    // closed at once rather than left to linger, so it never overlaps the one that replaces it.
+    socketCloseTimeout: 0,
     logger: false,
     debug: false,
   };

@@ -179,7 +179,15 @@ export async function start(raw: Readonly<Record<string, unknown>>, log: (line: 
     counters.connections++;
     counters.openConnections++;
     counters.peakConnections = Math.max(counters.peakConnections, counters.openConnections);
-    socket.once('close', () => counters.openConnections--);
+    // A connection ends for the server when the client's FIN arrives ('end'), not when the
+    // socket is torn down later in the event loop.
+    let open = true;
+    const ended = () => {
+      if (open) counters.openConnections--;
+      open = false;
+    };
+    socket.once('end', ended);
+    socket.once('close', ended);
   });
   await new Promise<void>((resolve, reject) => {
     server.server.once('error', reject);

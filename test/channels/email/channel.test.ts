@@ -177,6 +177,8 @@ describe('email channel against an SMTP server on 127.0.0.1', () => {
   it('logs in with the right password and closes the preflight connection before sending', async () => {
     const { sim, channel } = await setup({ sim: { user: 'news@shop.example', password: 'p@ss/w:rd', latency: 10 }, concurrency: 2 });
     expect(await channel.verify!(AbortSignal.timeout(10_000))).toBeNull();
+    expect(sim.counters().connections).toBe(1);
+    for (let waited = 0; sim.counters().openConnections > 0 && waited < 2000; waited += 10) await new Promise((r) => setTimeout(r, 10));
     expect(sim.counters().openConnections).toBe(0);
     const messages = rowsFor(10).map((row, i) => ({ message: prepared(channel, row), key: `p${i}` }));
     expect((await sendAll(channel, messages, 2)).every((r) => r.outcome === 'ok')).toBe(true);
