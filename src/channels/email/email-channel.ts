@@ -30,7 +30,7 @@ function optionalPath(options: ChannelSetup['options'], key: string, flag: strin
 }
 
 /** Read and check the email flags; throws ConfigError naming the flag. */
-export function readEmailOptions(options: ChannelSetup['options']): EmailOptions {
+function readEmailOptions(options: ChannelSetup['options']): EmailOptions {
   const template = optionalPath(options, 'template', '--template');
   if (template === undefined) {
     throw new ConfigError('--channel email needs --template FILE: header lines (From:, Subject:), a blank line, then the body');

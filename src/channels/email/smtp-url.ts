@@ -105,13 +105,6 @@ export function endpointLabel(endpoint: SmtpEndpoint): string {
   return endpoint.host.includes(':') ? `[${endpoint.host}]:${endpoint.port}` : `${endpoint.host}:${endpoint.port}`;
 }
 
-/** The endpoint as a URL with the password masked, for the run record and messages. */
-export function redactedUrl(endpoint: SmtpEndpoint): string {
-  const scheme = endpoint.secure ? 'smtps' : 'smtp';
-  const login = endpoint.user === null ? '' : `${encodeURIComponent(endpoint.user)}:***@`;
-  return `${scheme}://${login}${endpointLabel(endpoint)}`;
-}
-
 /**
  * Whether the connection must be encrypted before logging in: always when a password goes to a
  * host other than this machine (a server that offers no STARTTLS is then refused).

@@ -1,6 +1,7 @@
 /** The email channel's flags, defaults and simulator: SMTP through a pooled nodemailer transport. */
 import type { ChannelSpec } from '../spec.js';
 
+/** The email channel: flags of `herald send --channel email`, defaults, and `herald mock email`. */
 export const emailSpec: ChannelSpec = {
   name: 'email',
   summary: 'email over SMTP (HERALD_SMTP_URL) through a pool of reused connections',

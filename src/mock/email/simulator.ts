@@ -197,6 +197,7 @@ export async function start(raw: Readonly<Record<string, unknown>>, log: (line: 
   const port = typeof address === 'object' && address !== null ? address.port : options.port;
   const scheme = options.secure ? 'smtps' : 'smtp';
   const login = options.login ? `${encodeURIComponent(options.login.user)}:${encodeURIComponent(options.login.password)}@` : '';
+  let closed: Promise<void> | null = null;
 
   return {
     port,
@@ -209,6 +210,6 @@ export async function start(raw: Readonly<Record<string, unknown>>, log: (line: 
       `for ${counters.recipients} recipients, duplicates ${counters.duplicates}, refused 550 ${counters.rejected}, ` +
       `deferred 450 ${counters.deferred}, greylisted ${counters.greylisted}, throttled 421 ${counters.throttled}, ` +
       `malformed ${counters.malformed}, failed logins ${counters.authFailures}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () => (closed ??= new Promise<void>((resolve) => server.close(() => resolve()))),
   };
 }

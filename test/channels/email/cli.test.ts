@@ -145,6 +145,29 @@ describe('herald send --channel email', () => {
     expect(last.filter((r) => r.status === 'sent')).toHaveLength(120);
   });
 
+  it('sends failed rows again with herald retry, under the same Message-IDs', async () => {
+    const busy = await started({ deferRate: 1 });
+    fixtures('welcome.html');
+    const csv = subscribers(6);
+    const first = await runHerald(['send', csv, '--channel', 'email', '--template', 'welcome.html', '--retries', '0', '--quiet'], {
+      cwd: dir,
+      env: busy.env,
+    });
+    expect(first.code).toBe(3);
+    await busy.close();
+    const log = `${csv}.results.jsonl`;
+    const failed = [...lastByKey(log).values()];
+    expect(failed.every((r) => r.status === 'failed' && r.class === 'retryable' && r.code === '450')).toBe(true);
+
+    const open = await started({ port: busy.port });
+    const retried = await runHerald(['retry', log, '--quiet'], { cwd: dir, env: open.env });
+    expect(retried.code).toBe(0);
+    const last = lastByKey(log);
+    expect([...last.values()].every((r) => r.status === 'sent')).toBe(true);
+    const expected = new Map(failed.map((r) => [String(r.key), `<${String(r.idempotencyKey)}@shop.example>`]));
+    expect(new Map(open.received().map((m) => [m.rcptTo[0]!, m.messageId]))).toEqual(expected);
+  });
+
   it('stops with exit 1 on a wrong password, before any message, and never prints the password', async () => {
     const password = 'n0t-the-Pa55word';
     const sim = await started({ user: 'news@shop.example', password: 'right' });
