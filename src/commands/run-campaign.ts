@@ -20,7 +20,7 @@ import { createProgress, type ProgressView } from '../ui/progress.js';
 import { plural, summaryText } from '../ui/summary-text.js';
 import { warn } from '../ui/terminal.js';
 import type { CommandIO } from './command-io.js';
-import type { RunSettings } from './settings.js';
+import { recordedSettings, type RunSettings } from './settings.js';
 
 /** Everything a run needs. */
 export interface CampaignRun {
@@ -59,7 +59,6 @@ export interface RunReport extends SummaryJson {
 }
 
 function runRecord(run: CampaignRun): RunRecord {
-  const { raw } = run.settings;
   return {
     type: 'run',
     v: RECORD_VERSION,
@@ -70,7 +69,7 @@ function runRecord(run: CampaignRun): RunRecord {
     command: run.command,
     channel: run.settings.spec.name,
     input: run.input,
-    settings: { ...raw, channel: run.settings.spec.name, to: run.settings.toField, key: run.settings.keyField, concurrency: run.settings.concurrency, cwd: run.settings.cwd },
+    settings: recordedSettings(run.settings),
   };
 }
 

@@ -6,7 +6,7 @@ import { loadEnvFile } from '../config/env-file.js';
 import { ConfigError, LogRefusedError, UsageError } from '../errors.js';
 import type { ExitCode } from '../exit-codes.js';
 import { countRecords } from '../input/count-records.js';
-import { openInput } from '../input/open-input.js';
+import { openInput, type OpenInput } from '../input/open-input.js';
 import { newCampaignId } from '../pipeline/idempotency.js';
 import { planRows } from '../pipeline/plan-rows.js';
 import { lockLog } from '../results/log-lock.js';
@@ -106,7 +106,7 @@ export async function sendCommand(inputArg: string, raw: Readonly<Record<string,
           campaign,
           channel,
           plan,
-          total: await progressTotal(input, settings, prior.state, io),
+          total: await progressTotal(input, opened, settings, prior.state, io),
           resumeCommand: resumeLine(io),
           retryCommand: shellLine(['herald', 'retry', logPath]),
           title: `herald send ${inputArg}`,
@@ -123,10 +123,9 @@ export async function sendCommand(inputArg: string, raw: Readonly<Record<string,
 }
 
 /** Rows the progress bar expects: a fast pre-count of the file, less what a resumed log has done. */
-async function progressTotal(input: string, settings: RunSettings, prior: LogState | null, io: CommandIO): Promise<number | null> {
+async function progressTotal(input: string, opened: OpenInput, settings: RunSettings, prior: LogState | null, io: CommandIO): Promise<number | null> {
   if (input === '-' || settings.quiet || !io.terminal.err.isTTY) return null;
-  const { resolveFormat } = await import('../input/format.js');
-  let total = await countRecords(input, resolveFormat(input, settings.format), settings.encoding);
+  let total = await countRecords(input, opened.format, opened.encoding);
   if (prior) total -= prior.keys.size + prior.settledLines.size;
   if (settings.limit !== null) total = Math.min(total, settings.limit);
   return Math.max(0, total);

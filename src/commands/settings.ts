@@ -106,3 +106,16 @@ export function resolveSettings(given: Readonly<Record<string, unknown>>, cwd: s
 
 /** Options a retry must not inherit from the log's run record (they belong to that run only). */
 export const RUN_ONLY_OPTIONS: ReadonlySet<string> = new Set(['resume', 'force', 'dryRun', 'limit', 'out', 'json', 'quiet', 'format', 'encoding']);
+
+/** Long flag attribute names of every channel's own options, by channel. */
+const CHANNEL_OPTIONS: ReadonlyMap<string, ReadonlySet<string>> = new Map(
+  CHANNELS.map((spec) => [spec.name, new Set(spec.options.map((o) => new Option(o.flags).attributeName()))]),
+);
+
+/** The settings a run record stores: common flags and the channel's own, not other channels' defaults. */
+export function recordedSettings(settings: RunSettings): Record<string, unknown> {
+  const own = CHANNEL_OPTIONS.get(settings.spec.name) ?? new Set<string>();
+  const foreign = new Set([...CHANNEL_OPTIONS.values()].flatMap((names) => [...names]).filter((name) => !own.has(name)));
+  const recorded = Object.fromEntries(Object.entries(settings.raw).filter(([name]) => !foreign.has(name)));
+  return { ...recorded, channel: settings.spec.name, to: settings.toField, key: settings.keyField, concurrency: settings.concurrency, cwd: settings.cwd };
+}

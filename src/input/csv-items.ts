@@ -6,6 +6,7 @@
 import { CsvError, Parser, type Options } from 'csv-parse';
 import { ConfigError } from '../errors.js';
 import { headerNames, isBlankRecord, recordToItem } from './csv-record.js';
+import { describeError, pull, readStopped } from './read-errors.js';
 import type { InputItem } from './row.js';
 
 /** Longest record accepted (in bytes): past it a quote was surely left open; bounds memory too. */
@@ -72,18 +73,14 @@ export async function readCsv(parser: Parser, label: string): Promise<CsvItems> 
   const records = parser[Symbol.asyncIterator]() as AsyncIterator<ParsedRecord>;
   const position = { endLine: 0, emptyLines: 0 };
   for (;;) {
-    let next: IteratorResult<ParsedRecord>;
-    try {
-      next = await records.next();
-    } catch (err) {
-      throw new ConfigError(`${label}: cannot read the header row: ${describe(err)}`);
-    }
-    if (next.done === true) {
+    const next = await pull(records);
+    if (!next.ok) throw new ConfigError(`${label}: cannot read the header row: ${describeError(next.error)}`);
+    if (next.step.done === true) {
       throw new ConfigError(`${label} is empty: expected a header row naming the fields`);
     }
-    advance(position, next.value);
-    if (isBlankRecord(next.value.record)) continue;
-    const columns = headerNames(next.value.record, label);
+    advance(position, next.step.value);
+    if (isBlankRecord(next.step.value.record)) continue;
+    const columns = headerNames(next.step.value.record, label);
     return { columns, items: csvItems(records, columns, position, label) };
   }
 }
@@ -106,22 +103,20 @@ async function* csvItems(
   let line = 0;
   try {
     for (;;) {
-      let next: IteratorResult<ParsedRecord>;
-      try {
-        next = await records.next();
-      } catch (err) {
-        if (!isFatalQuoteError(err)) {
-          throw new ConfigError(`${label}: reading stopped after line ${position.endLine}: ${describe(err)}`);
-        }
-        const sourceLine = advance(position, { lines: Number(err.lines), emptyLines: Number(err.empty_lines) });
-        yield { kind: 'malformed', line: line + 1, sourceLine, reason: quoteReason(err, sourceLine), fields: {} };
+      const next = await pull(records);
+      if (!next.ok) {
+        const { error } = next;
+        if (!isFatalQuoteError(error)) throw readStopped(label, position.endLine, error);
+        const sourceLine = advance(position, { lines: Number(error.lines), emptyLines: Number(error.empty_lines) });
+        yield { kind: 'malformed', line: line + 1, sourceLine, reason: quoteReason(error, sourceLine), fields: {} };
         return;
       }
-      if (next.done === true) return;
-      const sourceLine = advance(position, next.value);
-      if (isBlankRecord(next.value.record)) continue;
+      if (next.step.done === true) return;
+      const { record } = next.step.value;
+      const sourceLine = advance(position, next.step.value);
+      if (isBlankRecord(record)) continue;
       line += 1;
-      yield recordToItem(next.value.record, columns, line, sourceLine);
+      yield recordToItem(record, columns, line, sourceLine);
     }
   } finally {
     await records.return?.();
@@ -140,9 +135,4 @@ function quoteReason(err: CsvError, sourceLine: number): string {
       ? 'a quote opened in this record is never closed'
       : `this record is longer than ${MAX_RECORD_BYTES} bytes (a quote left open?)`;
   return `${what}; reading stopped at line ${sourceLine}, later lines were not read`;
-}
-
-/** One line describing a read error. */
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

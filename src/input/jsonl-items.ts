@@ -3,6 +3,7 @@
  * is JSON but not an object, becomes a malformed row with the reason, and reading goes on.
  */
 import { LineSplitter, MAX_LINE_CHARS, type SplitLine } from './line-splitter.js';
+import { pull, readStopped } from './read-errors.js';
 import type { InputItem } from './row.js';
 
 /**
@@ -32,19 +33,27 @@ function jsonKind(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-/** The items of a JSONL text stream; `line` counts non-empty lines, `sourceLine` all of them. */
-export async function* jsonlItems(text: AsyncIterable<string>): AsyncGenerator<InputItem> {
+/**
+ * The items of a JSONL text stream; `line` counts non-empty lines, `sourceLine` all of them. A read
+ * error is a ConfigError naming `label` and the last line read.
+ */
+export async function* jsonlItems(text: AsyncIterable<string>, label: string): AsyncGenerator<InputItem> {
   const splitter = new LineSplitter();
   const counts = { physical: 0, records: 0 };
-  for await (const chunk of text) {
-    for (const split of splitter.push(chunk)) {
-      const item = lineItem(split, counts);
-      if (item !== undefined) yield item;
+  const chunks = text[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      const next = await pull(chunks);
+      if (!next.ok) throw readStopped(label, counts.physical, next.error);
+      const { step } = next;
+      for (const split of step.done === true ? splitter.end() : splitter.push(step.value)) {
+        const item = lineItem(split, counts);
+        if (item !== undefined) yield item;
+      }
+      if (step.done === true) return;
     }
-  }
-  for (const split of splitter.end()) {
-    const item = lineItem(split, counts);
-    if (item !== undefined) yield item;
+  } finally {
+    await chunks.return?.();
   }
 }
 

@@ -79,7 +79,7 @@ export async function openInput(options: OpenInputOptions): Promise<OpenInput> {
 
   if (parser === undefined) {
     const text = stages[stages.length - 1] as Readable;
-    return { ...base, columns: null, items: jsonlItems(text as AsyncIterable<string>) };
+    return { ...base, columns: null, items: jsonlItems(text as AsyncIterable<string>, inputLabel(path)) };
   }
   try {
     const { columns, items } = await readCsv(parser, inputLabel(path));

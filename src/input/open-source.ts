@@ -7,6 +7,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { ConfigError } from '../errors.js';
 import type { EncodingOption, ResolvedEncoding } from './encoding.js';
+import { describeError } from './read-errors.js';
 import { sniffFile, sniffStream } from './sniff-source.js';
 
 /** Bytes per read from a file: small, so a paused consumer leaves little read ahead. */
@@ -42,11 +43,11 @@ export async function openInputFile(path: string): Promise<InputFile> {
       throw new ConfigError(`cannot read input file ${path}: permission denied`);
     }
     if (code === 'EISDIR') throw new ConfigError(`input ${path} is a directory, not a file`);
-    throw new ConfigError(`cannot open input file ${path}: ${describe(err)}`);
+    throw new ConfigError(`cannot open input file ${path}: ${describeError(err)}`);
   }
   const stat = await handle.stat().catch(async (err: unknown) => {
     await handle.close();
-    throw new ConfigError(`cannot read input file ${path}: ${describe(err)}`);
+    throw new ConfigError(`cannot read input file ${path}: ${describeError(err)}`);
   });
   if (stat.isDirectory()) {
     await handle.close();
@@ -63,7 +64,11 @@ export async function openSource(
   input: InputFile | NodeJS.ReadableStream,
   encoding: EncodingOption,
 ): Promise<InputSource> {
-  if (!('handle' in input)) return streamSource(asReadable(input), encoding);
+  if (!('handle' in input)) {
+    return streamSource(asReadable(input), encoding).catch((err: unknown) => {
+      throw new ConfigError(`cannot read stdin: ${describeError(err)}`);
+    });
+  }
   const { path, handle, regular } = input;
   try {
     if (!regular) {
@@ -74,7 +79,7 @@ export async function openSource(
     return { stream, encoding: resolved, bytesRead: () => stream.bytesRead };
   } catch (err) {
     await handle.close().catch(() => undefined);
-    throw new ConfigError(`cannot read input file ${path}: ${describe(err)}`);
+    throw new ConfigError(`cannot read input file ${path}: ${describeError(err)}`);
   }
 }
 
@@ -93,9 +98,4 @@ async function streamSource(stream: Readable, encoding: EncodingOption): Promise
 /** `stdin` as a stream.Readable (wrapping an old-style stream if need be). */
 function asReadable(stream: NodeJS.ReadableStream): Readable {
   return stream instanceof Readable ? stream : new Readable().wrap(stream);
-}
-
-/** One line describing an error. */
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

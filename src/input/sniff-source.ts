@@ -61,6 +61,12 @@ function nextChunk(stream: Readable): Promise<Buffer | null> {
     const attempt = (): void => {
       const chunk: unknown = stream.read();
       if (chunk !== null) return finish(() => resolve(toBuffer(chunk)));
+      const { errored } = stream;
+      if (errored !== null) {
+        // The stream emits 'error' on a later tick; it is reported here, by the rejection.
+        stream.on('error', () => undefined);
+        return finish(() => reject(errored));
+      }
       if (stream.readableEnded || stream.destroyed) return finish(() => resolve(null));
     };
     const onEnd = (): void => finish(() => resolve(null));

@@ -10,6 +10,7 @@ import type { Admission, AnswerKind, Pacer } from '../pacing/pacer.js';
 import type { RowClass, RowRecord } from '../results/record.js';
 import type { ResultSink } from '../results/log-writer.js';
 import { rowRecord } from '../results/row-record.js';
+import { AttemptSignals } from './attempt-signals.js';
 import { DelayQueue } from './delay-queue.js';
 import { decideRetry, type RetryPolicy } from './retry-policy.js';
 import { Notifier } from './notifier.js';
@@ -63,16 +64,12 @@ export interface DispatchOutcome {
   readonly cutOff: number;
 }
 
-interface Attempt {
-  readonly controller: AbortController;
-}
-
 /** Runs one plan to completion or until stopped. */
 export class Dispatcher<M> {
   private readonly retries = new DelayQueue<SendItem<M>>();
   private readonly changed = new Notifier();
   private readonly stopController = new AbortController();
-  private readonly attempts = new Set<Attempt>();
+  private readonly signals: AttemptSignals;
   private readonly now: () => number;
   private readonly random: () => number;
   private inFlight = 0;
@@ -83,6 +80,7 @@ export class Dispatcher<M> {
   constructor(private readonly options: DispatchOptions<M>) {
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
+    this.signals = new AttemptSignals(options.timeoutMs, this.now);
   }
 
   /** Stop dispatching; sends in flight finish and are recorded. The first reason wins. */
@@ -97,7 +95,7 @@ export class Dispatcher<M> {
   abort(): void {
     this.stop({ kind: 'interrupt' });
     this.aborted = true;
-    for (const attempt of this.attempts) attempt.controller.abort(new Error('stopped at once'));
+    this.signals.abortAll(new Error('stopped at once'));
   }
 
   /** Whether the run was told to stop (and why). */
@@ -131,6 +129,7 @@ export class Dispatcher<M> {
       while (this.inFlight > 0) await this.changed.wait();
     } finally {
       clearInterval(watchdog);
+      this.signals.close();
     }
     if (!input.done && this.stopReason) void plan.return?.(undefined);
     return { stopped: this.stopReason, waiting: this.retries.size, cutOff: this.cutOff };
@@ -201,8 +200,9 @@ export class Dispatcher<M> {
     if (this.options.sink.queuedBytes > LOG_BACKPRESSURE_BYTES) await this.options.sink.commit();
   }
 
-  private append(record: RowRecord): void {
-    this.options.sink.append(record);
+  private append(record: RowRecord, item?: SendItem<M>): void {
+    if (item) item.rowJson ??= JSON.stringify(item.row);
+    this.options.sink.append(record, item?.rowJson);
     this.options.events?.record?.(record);
   }
 
@@ -219,14 +219,11 @@ export class Dispatcher<M> {
   // The slot is freed (by launch) only after this resolves, that is after every record of the
   // batch is written: a kill leaves at most `concurrency` batches in doubt.
   private async execute(batch: SendItem<M>[], admission: Admission): Promise<void> {
-    const attempt: Attempt = { controller: new AbortController() };
-    this.attempts.add(attempt);
-    const timer = setTimeout(() => attempt.controller.abort(new Error('timeout')), this.options.timeoutMs);
+    const lent = this.signals.acquire();
     try {
-      await this.attempt(batch, admission, attempt.controller.signal);
+      await this.attempt(batch, admission, lent.signal);
     } finally {
-      clearTimeout(timer);
-      this.attempts.delete(attempt);
+      lent.release();
     }
     await this.options.sink.commit();
   }
@@ -239,7 +236,7 @@ export class Dispatcher<M> {
     }
     for (const item of toSend) {
       item.attempts++;
-      this.append(this.record(item, 'pending', null));
+      this.append(this.record(item, 'pending', null), item);
     }
     // Group commit: the pending records are on disk (written, not buffered) before dispatch.
     await this.options.sink.commit();
@@ -287,10 +284,10 @@ export class Dispatcher<M> {
         item.firstAttemptAt = null;
         toSend.push(item);
       } else if (answer.state === 'accepted') {
-        this.append(this.record(item, 'sent', 'ok', { code: 'RECONCILED', messageId: answer.messageId ?? null, error: null }));
+        this.append(this.record(item, 'sent', 'ok', { code: 'RECONCILED', messageId: answer.messageId ?? null, error: null }), item);
       } else {
         const error = `outcome unknown and the provider could not confirm it${answer.detail ? `: ${answer.detail}` : ''}`;
-        this.append(this.record(item, 'failed', 'in-doubt', { code: null, error }));
+        this.append(this.record(item, 'failed', 'in-doubt', { code: null, error }), item);
       }
     }
     return toSend;
@@ -315,31 +312,31 @@ export class Dispatcher<M> {
   /** Record a row's answer: final, or waiting for a retry on the delay queue. */
   private settle(item: SendItem<M>, result: SendResult, latencyMs: number, started: number): void {
     const detail = { code: result.code, error: result.detail ?? null, latencyMs, messageId: result.messageId ?? null };
-    item.firstAttemptAt ??= started;
     switch (result.outcome) {
       case 'ok':
-        this.append(this.record(item, 'sent', 'ok', { ...detail, error: null }));
+        this.append(this.record(item, 'sent', 'ok', { ...detail, error: null }), item);
         return;
       case 'permanent':
-        this.append(this.record(item, 'failed', 'permanent', detail));
+        this.append(this.record(item, 'failed', 'permanent', detail), item);
         return;
       case 'fatal':
-        this.append(this.record(item, 'failed', 'fatal', detail));
+        this.append(this.record(item, 'failed', 'fatal', detail), item);
         this.stop({ kind: 'fatal', detail: result.detail ?? `the provider refused the run (${result.code ?? 'no code'})`, code: result.code });
         return;
     }
     const channel = this.options.channel;
     let waitingClass: RowClass = result.outcome;
     if (result.unknown) {
+      // The provider's de-duplication window runs from the first attempt that may have been
+      // accepted; a later definite failure does not prove that one was not, so it never resets.
+      item.firstAttemptAt ??= started;
       const withinWindow = this.now() - item.firstAttemptAt < channel.dedupeWindowMs;
       if (!withinWindow && !channel.reconcile) {
-        this.append(this.record(item, 'failed', 'in-doubt', detail));
+        this.append(this.record(item, 'failed', 'in-doubt', detail), item);
         return;
       }
       if (!withinWindow) item.doubtSince = started;
       if (channel.dedupeWindowMs !== Number.POSITIVE_INFINITY) waitingClass = 'in-doubt';
-    } else {
-      item.firstAttemptAt = null;
     }
     if (result.outcome === 'throttled') item.throttledAttempts++;
     const decision = decideRetry(
@@ -349,10 +346,10 @@ export class Dispatcher<M> {
     );
     const tooLong = result.scope === 'recipient' && (result.retryAfterMs ?? 0) > this.options.policy.maxRecipientWaitMs;
     if (!decision.retry || tooLong) {
-      this.append(this.record(item, 'failed', waitingClass, detail));
+      this.append(this.record(item, 'failed', waitingClass, detail), item);
       return;
     }
-    this.append(this.record(item, 'pending', waitingClass, detail));
+    this.append(this.record(item, 'pending', waitingClass, detail), item);
     this.retries.push(item, this.now() + decision.delayMs);
     this.changed.notify();
   }

@@ -1,5 +1,5 @@
 /** Idempotency keys: derived from the campaign and the row's key, so they are stable across resume and retry. */
-import { createHash, randomBytes } from 'node:crypto';
+import { hash as oneShotHash, randomBytes } from 'node:crypto';
 
 /** A new campaign id (a first run, or --force). */
 export function newCampaignId(): string {
@@ -8,7 +8,7 @@ export function newCampaignId(): string {
 
 /** The row's idempotency key: a UUID (version 8, name-based) of the campaign and the key. */
 export function idempotencyKeyFor(campaign: string, key: string): string {
-  const hash = createHash('sha256').update(campaign).update('\0').update(key).digest();
+  const hash = oneShotHash('sha256', `${campaign}\0${key}`, 'buffer');
   hash[6] = (hash[6]! & 0x0f) | 0x80;
   hash[8] = (hash[8]! & 0x3f) | 0x80;
   const hex = hash.toString('hex', 0, 16);

@@ -14,10 +14,12 @@ export interface SendItem<M> {
   attempts: number;
   /** Of those, throttled answers. */
   throttledAttempts: number;
-  /** When the first attempt whose outcome could still be accepted was made (dedupe windows). */
+  /** When the first attempt whose outcome is unknown was made: a provider's de-duplication window runs from it. */
   firstAttemptAt: number | null;
   /** An earlier attempt's outcome is unknown: ask the provider before sending (reconcile). */
   doubtSince: number | null;
+  /** `row` serialised once for the log (set by the dispatcher on first use). */
+  rowJson?: string;
 }
 
 /** A row settled without sending (invalid, duplicate, in-doubt on resume): its record. */

@@ -16,8 +16,21 @@ export interface RowRecordFields {
   readonly row: Readonly<Record<string, unknown>>;
 }
 
-/** A row record stamped with the current time. */
-export function rowRecord(fields: RowRecordFields, at: Date = new Date()): RowRecord {
+let lastMs = -1;
+let lastIso = '';
+
+/** The current time as ISO 8601, formatted once per millisecond however many records share it. */
+function nowIso(): string {
+  const ms = Date.now();
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
+}
+
+/** A row record stamped with `at` (default: now). */
+export function rowRecord(fields: RowRecordFields, at?: Date): RowRecord {
   return {
     type: 'row',
     key: fields.key,
@@ -29,7 +42,7 @@ export function rowRecord(fields: RowRecordFields, at: Date = new Date()): RowRe
     messageId: fields.messageId ?? null,
     idempotencyKey: fields.idempotencyKey ?? null,
     latencyMs: fields.latencyMs ?? null,
-    at: at.toISOString(),
+    at: at === undefined ? nowIso() : at.toISOString(),
     line: fields.line,
     row: fields.row,
   };

@@ -52,10 +52,49 @@ describe('stdin', () => {
     expect(items.at(-1)?.fields['name']).toBe('李娜');
   });
 
+  it('a stdin that fails while its encoding is being decided is a ConfigError', async () => {
+    const stdin = new Readable({
+      read() {
+        this.destroy(new Error('EIO: i/o error, read'));
+      },
+    });
+    await expect(openInput({ path: '-', format: 'csv', stdin })).rejects.toThrow(new ConfigError('cannot read stdin: EIO: i/o error, read'));
+  });
+
   it('takes an explicit --encoding without sniffing', async () => {
     const stdin = stdinOf(iconv.encode(CONTACTS_CSV.replace(/,/g, '\t'), 'utf16le', { addBOM: true }));
     const { input, items } = await readInput({ path: '-', format: 'tsv', encoding: 'utf16le', stdin });
     expect(input.encoding).toBe('utf16le');
     expect(items[2]?.fields['姓名']).toBe('欧阳娜娜');
   });
+
+  it.each([
+    // CSV: the header and two records arrive, then the pipe breaks
+    ['csv', 'email\na@b.c\nb@b.c\n'],
+    // JSONL: two records arrive, then the pipe breaks
+    ['jsonl', '{"email":"a@b.c"}\n{"email":"b@b.c"}\n'],
+  ])('a read error mid-stream (%s) is a ConfigError naming stdin and the last line read', async (format, text) => {
+    const stdin = new PassThrough();
+    stdin.write(text);
+    const input = await openInput({ path: '-', format, encoding: 'utf8', stdin });
+    const items = input.items[Symbol.asyncIterator]();
+    expect((await items.next()).value).toMatchObject({ fields: { email: 'a@b.c' } });
+    stdin.destroy(new Error('pipe broke'));
+    const error = await drainError(items);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(/^stdin: reading stopped after line [1-3]: pipe broke$/);
+    await input.close();
+  });
 });
+
+/** Pulls items until the iterator throws (bounded); returns what it threw. */
+async function drainError(items: AsyncIterator<unknown>): Promise<unknown> {
+  for (let i = 0; i < 10; i++) {
+    try {
+      if ((await items.next()).done === true) return undefined;
+    } catch (err) {
+      return err;
+    }
+  }
+  return undefined;
+}

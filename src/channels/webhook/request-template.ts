@@ -41,7 +41,7 @@ interface HeaderTemplate {
 }
 
 /** Header values go out as bytes: non-ASCII text is sent as its UTF-8 bytes, as curl does. */
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[^\u0020-\u007e\t]/;
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const RESERVED_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'host', 'idempotency-key']);
 const METHODS_WITHOUT_BODY = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);

@@ -36,7 +36,7 @@ export class WebhookChannel implements Channel<WebhookRequest> {
         body: request.body,
         signal: ctx.signal,
       });
-      const body = await readSome(response.body);
+      const body = await readSome(response.body, response.headers['content-length']);
       const result = classifyAnswer({ status: response.statusCode, retryAfter: response.headers['retry-after'], bodySnippet: body, target }, Date.now());
       if (result.outcome !== 'ok') return result;
       const messageId = messageIdFrom(body);
@@ -65,12 +65,12 @@ export class WebhookChannel implements Channel<WebhookRequest> {
   }
 }
 
-async function readSome(body: AsyncIterable<Buffer> & { dump?: () => Promise<void> }): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    if (size < BODY_KEEP_BYTES) chunks.push(chunk);
-    size += chunk.length;
+/** The answer's body as text when it is small (the usual case); a large one is drained unread. */
+async function readSome(body: { text(): Promise<string>; dump(): Promise<void> }, length: string | string[] | undefined): Promise<string> {
+  if (length !== undefined && Number(length) > BODY_KEEP_BYTES) {
+    await body.dump();
+    return '';
   }
-  return Buffer.concat(chunks).toString('utf8', 0, Math.min(size, BODY_KEEP_BYTES));
+  const text = await body.text();
+  return text.length > BODY_KEEP_BYTES ? text.slice(0, BODY_KEEP_BYTES) : text;
 }
