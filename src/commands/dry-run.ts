@@ -25,16 +25,18 @@ export async function dryRun(input: string, settings: RunSettings, env: Readonly
     if (opened.columns && !opened.columns.includes(settings.keyField)) {
       throw new ConfigError(`${input} has no column '${settings.keyField}' (the key: use --key FIELD); its columns are: ${opened.columns.join(', ')}`);
     }
-    const plan = planRows(opened.items, { keyField: settings.keyField, channel, campaign: 'dry-run', prior: null, inDoubt: settings.inDoubt, limit: settings.limit });
-    for await (const item of plan) {
-      if (item.kind === 'send') {
-        toSend++;
-        first ??= item;
-        if (channel.tally) fold.addTally(channel.tally(item.message));
-        continue;
+    const plan = planRows(opened.batches, { keyField: settings.keyField, channel, campaign: 'dry-run', prior: null, inDoubt: settings.inDoubt, limit: settings.limit });
+    for await (const batch of plan) {
+      for (const item of batch) {
+        if (item.kind === 'send') {
+          toSend++;
+          first ??= item;
+          if (channel.tally) fold.addTally(channel.tally(item.message));
+          continue;
+        }
+        fold.add(item.record);
+        if (item.record.status === 'invalid' && invalid.length < INVALID_SHOWN) invalid.push(item.record.error ?? 'invalid');
       }
-      fold.add(item.record);
-      if (item.record.status === 'invalid' && invalid.length < INVALID_SHOWN) invalid.push(item.record.error ?? 'invalid');
     }
   } finally {
     await opened.close();

@@ -33,7 +33,7 @@ export interface CampaignRun {
   readonly logEndsWithNewline: boolean;
   readonly campaign: string;
   readonly channel: Channel;
-  readonly plan: AsyncIterable<PlannedItem<unknown>>;
+  readonly plan: AsyncIterable<PlannedItem<unknown>[]>;
   /** Rows expected, for the progress bar (null: unknown). */
   readonly total: number | null;
   /** How to run this again to finish it (printed after an interruption or a fatal stop). */
@@ -235,18 +235,17 @@ function finish(run: CampaignRun, io: CommandIO, summary: SummaryFold, outcome: 
   return exitCode;
 }
 
-/** Pass the plan through, adding each message's tally (e.g. SMS segments) to the summary. */
-async function* tallied<M>(
-  plan: AsyncIterable<PlannedItem<M>>,
+/** The plan, with each message's tally (e.g. SMS segments) added to the summary on the way. */
+function tallied<M>(
+  plan: AsyncIterable<PlannedItem<M>[]>,
   tally: ((message: M) => Readonly<Record<string, number>>) | undefined,
   summary: SummaryFold,
-): AsyncGenerator<PlannedItem<M>> {
-  if (!tally) {
-    yield* plan;
-    return;
-  }
-  for await (const item of plan) {
-    if (item.kind === 'send') summary.addTally(tally(item.message));
-    yield item;
-  }
+): AsyncIterable<PlannedItem<M>[]> {
+  if (!tally) return plan;
+  return (async function* () {
+    for await (const batch of plan) {
+      for (const item of batch) if (item.kind === 'send') summary.addTally(tally(item.message));
+      yield batch;
+    }
+  })();
 }

@@ -88,7 +88,7 @@ export async function sendCommand(inputArg: string, raw: Readonly<Record<string,
       }
       await verifyChannel(channel, settings, io.terminal);
       const campaign = prior.state?.runs.at(-1)?.campaign ?? newCampaignId();
-      const plan = planRows(opened.items, {
+      const plan = planRows(opened.batches, {
         keyField: settings.keyField,
         channel,
         campaign,

@@ -6,6 +6,7 @@
 import { CsvError, Parser, type Options } from 'csv-parse';
 import { ConfigError } from '../errors.js';
 import { headerNames, isBlankRecord, recordToItem } from './csv-record.js';
+import { readBatches } from './read-batches.js';
 import { describeError, pull, readStopped } from './read-errors.js';
 import type { InputItem } from './row.js';
 
@@ -58,10 +59,10 @@ export function createCsvParser(delimiter: ',' | '\t'): Parser {
   return new LineTrackingParser(options);
 }
 
-/** The field names of a CSV input and its records as items, the header already read. */
+/** The field names of a CSV input and its records as batches of items, the header already read. */
 export interface CsvItems {
   readonly columns: readonly string[];
-  readonly items: AsyncGenerator<InputItem>;
+  readonly batches: AsyncGenerator<InputItem[]>;
 }
 
 /**
@@ -70,7 +71,7 @@ export interface CsvItems {
  * a header name is empty or repeated, or the header cannot be parsed.
  */
 export async function readCsv(parser: Parser, label: string): Promise<CsvItems> {
-  const records = parser[Symbol.asyncIterator]() as AsyncIterator<ParsedRecord>;
+  const records = readBatches<ParsedRecord>(parser);
   const position = { endLine: 0, emptyLines: 0 };
   for (;;) {
     const next = await pull(records);
@@ -78,10 +79,14 @@ export async function readCsv(parser: Parser, label: string): Promise<CsvItems> 
     if (next.step.done === true) {
       throw new ConfigError(`${label} is empty: expected a header row naming the fields`);
     }
-    advance(position, next.step.value);
-    if (isBlankRecord(next.step.value.record)) continue;
-    const columns = headerNames(next.step.value.record, label);
-    return { columns, items: csvItems(records, columns, position, label) };
+    const batch = next.step.value;
+    for (let i = 0; i < batch.length; i++) {
+      const parsed = batch[i]!;
+      advance(position, parsed);
+      if (isBlankRecord(parsed.record)) continue;
+      const columns = headerNames(parsed.record, label);
+      return { columns, batches: csvBatches(batch.slice(i + 1), records, columns, position, label) };
+    }
   }
 }
 
@@ -93,33 +98,42 @@ function advance(position: { endLine: number; emptyLines: number }, at: Omit<Par
   return startLine;
 }
 
-/** The records after the header as items, numbered from 1 (blank records are not counted). */
-async function* csvItems(
-  records: AsyncIterator<ParsedRecord>,
+/** The records after the header as batches of items, numbered from 1 (blank records are not counted). */
+async function* csvBatches(
+  first: ParsedRecord[],
+  records: AsyncGenerator<ParsedRecord[]>,
   columns: readonly string[],
   position: { endLine: number; emptyLines: number },
   label: string,
-): AsyncGenerator<InputItem> {
-  let line = 0;
+): AsyncGenerator<InputItem[]> {
+  const counter = { line: 0 };
+  const toItems = (batch: readonly ParsedRecord[]): InputItem[] => {
+    const items: InputItem[] = [];
+    for (const parsed of batch) {
+      const sourceLine = advance(position, parsed);
+      if (isBlankRecord(parsed.record)) continue;
+      counter.line += 1;
+      items.push(recordToItem(parsed.record, columns, counter.line, sourceLine));
+    }
+    return items;
+  };
   try {
+    if (first.length > 0) yield toItems(first);
     for (;;) {
       const next = await pull(records);
       if (!next.ok) {
         const { error } = next;
         if (!isFatalQuoteError(error)) throw readStopped(label, position.endLine, error);
         const sourceLine = advance(position, { lines: Number(error.lines), emptyLines: Number(error.empty_lines) });
-        yield { kind: 'malformed', line: line + 1, sourceLine, reason: quoteReason(error, sourceLine), fields: {} };
+        yield [{ kind: 'malformed', line: counter.line + 1, sourceLine, reason: quoteReason(error, sourceLine), fields: {} }];
         return;
       }
       if (next.step.done === true) return;
-      const { record } = next.step.value;
-      const sourceLine = advance(position, next.step.value);
-      if (isBlankRecord(record)) continue;
-      line += 1;
-      yield recordToItem(record, columns, line, sourceLine);
+      const items = toItems(next.step.value);
+      if (items.length > 0) yield items;
     }
   } finally {
-    await records.return?.();
+    await records.return(undefined);
   }
 }
 

@@ -34,10 +34,10 @@ function jsonKind(value: unknown): string {
 }
 
 /**
- * The items of a JSONL text stream; `line` counts non-empty lines, `sourceLine` all of them. A read
- * error is a ConfigError naming `label` and the last line read.
+ * The items of a JSONL text stream, in batches (one per chunk of text); `line` counts non-empty
+ * lines, `sourceLine` all of them. A read error is a ConfigError naming `label` and the last line read.
  */
-export async function* jsonlItems(text: AsyncIterable<string>, label: string): AsyncGenerator<InputItem> {
+export async function* jsonlBatches(text: AsyncIterable<string>, label: string): AsyncGenerator<InputItem[]> {
   const splitter = new LineSplitter();
   const counts = { physical: 0, records: 0 };
   const chunks = text[Symbol.asyncIterator]();
@@ -46,10 +46,12 @@ export async function* jsonlItems(text: AsyncIterable<string>, label: string): A
       const next = await pull(chunks);
       if (!next.ok) throw readStopped(label, counts.physical, next.error);
       const { step } = next;
+      const items: InputItem[] = [];
       for (const split of step.done === true ? splitter.end() : splitter.push(step.value)) {
         const item = lineItem(split, counts);
-        if (item !== undefined) yield item;
+        if (item !== undefined) items.push(item);
       }
+      if (items.length > 0) yield items;
       if (step.done === true) return;
     }
   } finally {

@@ -9,7 +9,7 @@ import { ConfigError } from '../errors.js';
 import { createCsvParser, readCsv } from './csv-items.js';
 import { ENCODING_OPTIONS, type EncodingOption, type ResolvedEncoding } from './encoding.js';
 import { STDIN_PATH, inputLabel, resolveFormat, type InputFormat } from './format.js';
-import { jsonlItems } from './jsonl-items.js';
+import { jsonlBatches } from './jsonl-items.js';
 import { openInputFile, openSource } from './open-source.js';
 import type { InputItem } from './row.js';
 
@@ -35,7 +35,9 @@ export interface OpenInput {
   readonly encoding: ResolvedEncoding;
   /** The header's field names for CSV/TSV (trimmed, BOM dropped); null for JSONL. */
   readonly columns: readonly string[] | null;
-  /** The records after the header, in order; iterate once. */
+  /** The records after the header, in order, in batches of what was read together; iterate once (or `items`). */
+  readonly batches: AsyncIterable<readonly InputItem[]>;
+  /** The same records one by one; iterate once (or `batches`). */
   readonly items: AsyncIterable<InputItem>;
   /** Bytes taken from the file or stdin so far (what the reader has read ahead included). */
   bytesRead(): number;
@@ -79,11 +81,12 @@ export async function openInput(options: OpenInputOptions): Promise<OpenInput> {
 
   if (parser === undefined) {
     const text = stages[stages.length - 1] as Readable;
-    return { ...base, columns: null, items: jsonlItems(text as AsyncIterable<string>, inputLabel(path)) };
+    const batches = jsonlBatches(text as AsyncIterable<string>, inputLabel(path));
+    return { ...base, columns: null, batches, items: flatten(batches) };
   }
   try {
-    const { columns, items } = await readCsv(parser, inputLabel(path));
-    return { ...base, columns, items };
+    const { columns, batches } = await readCsv(parser, inputLabel(path));
+    return { ...base, columns, batches, items: flatten(batches) };
   } catch (err) {
     await close();
     throw err;
@@ -93,4 +96,9 @@ export async function openInput(options: OpenInputOptions): Promise<OpenInput> {
 /** A stream that decodes bytes in `encoding` into text (a leading BOM dropped). */
 function decoder(encoding: ResolvedEncoding): Transform {
   return iconv.decodeStream(encoding, { highWaterMark: DECODED_TEXT_BUFFER } as iconv.DecodeOptions) as Transform;
+}
+
+/** One item at a time out of batches (consumed lazily: only if iterated). */
+async function* flatten(batches: AsyncIterable<readonly InputItem[]>): AsyncGenerator<InputItem> {
+  for await (const batch of batches) yield* batch;
 }

@@ -13,11 +13,15 @@ export interface Admission {
   readonly probe: boolean;
 }
 
+const NO_PROBE: Admission = { probe: false };
+
 /** What kind of answer a send got, as far as pacing is concerned. */
 export type AnswerKind = 'ok' | 'failed' | 'throttled' | 'neutral';
 
 /** Decides when sends may start and learns from their answers. */
 export interface Pacer {
+  /** Permission for `count` sends now, or null when the caller must wait with `acquire`. */
+  tryAcquire(count: number): Admission | null;
   /** Wait until `count` sends may start; rejects with the signal's reason when aborted. */
   acquire(count: number, signal: AbortSignal): Promise<Admission>;
   /** Report one answer (`retryAfterMs` from a throttled answer). */
@@ -58,6 +62,15 @@ export class RunPacer implements Pacer {
 
   get breakerOpenSince(): number {
     return this.breaker.openSince;
+  }
+
+  tryAcquire(count: number): Admission | null {
+    if (this.breaker.state !== 'closed') return null;
+    const now = this.now();
+    this.applyGovernor(this.governor.roll(now), now);
+    if (this.governor.pauseUntil > now) return null;
+    if (this.bucket && !this.bucket.tryTake(count, now)) return null;
+    return NO_PROBE;
   }
 
   async acquire(count: number, signal: AbortSignal): Promise<Admission> {

@@ -38,6 +38,14 @@ export class TokenBucket {
     return this.tokens >= 0 ? 0 : -this.tokens / this.ratePerMs;
   }
 
+  /** Take `count` tokens only if they are available now; returns whether it took them. */
+  tryTake(count: number, nowMs: number): boolean {
+    this.refill(nowMs);
+    if (this.tokens < count) return false;
+    this.tokens -= count;
+    return true;
+  }
+
   /** Change the rate from now on (tokens already earned at the old rate are kept). */
   setRate(ratePerSecond: number, nowMs: number): void {
     this.refill(nowMs);

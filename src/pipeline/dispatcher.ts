@@ -41,7 +41,8 @@ export interface DispatchEvents {
 /** Settings of a dispatch. */
 export interface DispatchOptions<M> {
   readonly channel: Channel<M>;
-  readonly plan: AsyncIterable<PlannedItem<M>>;
+  /** Rows to send and records to write, in arrays (one per batch of input). */
+  readonly plan: AsyncIterable<PlannedItem<M>[]>;
   readonly sink: ResultSink;
   readonly pacer: Pacer;
   readonly concurrency: number;
@@ -106,19 +107,23 @@ export class Dispatcher<M> {
   /** Run the plan. Resolves when everything is sent or the run stopped and its sends in flight settled. */
   async run(): Promise<DispatchOutcome> {
     const plan = this.options.plan[Symbol.asyncIterator]();
-    const input: InputCursor<M> = { plan, next: null, done: false };
+    const input: InputCursor<M> = { plan, next: null, done: false, buffer: [], index: 0 };
+    const { concurrency, pacer } = this.options;
     const watchdog = setInterval(() => this.watch(), 1000);
     try {
       while (!this.stopReason) {
-        await this.slotFree();
+        while (this.inFlight >= concurrency && !this.stopReason) await this.changed.wait();
         if (this.stopReason) break;
-        const batch = await this.collect(input);
+        // Fast path: a row ready now and a token free now, without awaiting anything.
+        const batch = this.takeReady(input) ?? (await this.collect(input));
         if (batch.length === 0) break;
-        let admission: Admission;
-        try {
-          admission = await this.options.pacer.acquire(batch.length, this.stopController.signal);
-        } catch {
-          break;
+        let admission = pacer.tryAcquire(batch.length);
+        if (!admission) {
+          try {
+            admission = await pacer.acquire(batch.length, this.stopController.signal);
+          } catch {
+            break;
+          }
         }
         if (this.stopReason) break;
         this.launch(batch, admission);
@@ -143,8 +148,21 @@ export class Dispatcher<M> {
     this.changed.notify();
   }
 
-  private async slotFree(): Promise<void> {
-    while (this.inFlight >= this.options.concurrency && !this.stopReason) await this.changed.wait();
+  /**
+   * One row to send that is ready now (a due retry, or the next row already read), or null when
+   * the caller must wait: only for unbatched channels, and only while the log needs no catching up.
+   */
+  private takeReady(input: InputCursor<M>): SendItem<M>[] | null {
+    if (this.options.batchSize !== 1) return null;
+    const due = this.retries.popDue(this.now());
+    if (due) return [due];
+    while (input.index < input.buffer.length) {
+      if (this.options.sink.queuedBytes > LOG_BACKPRESSURE_BYTES) return null;
+      const item = input.buffer[input.index++]!;
+      if (item.kind === 'send') return [item];
+      this.append(item.record);
+    }
+    return null;
   }
 
   /**
@@ -160,6 +178,12 @@ export class Dispatcher<M> {
         batch.push(due);
         continue;
       }
+      if (input.index < input.buffer.length) {
+        const item = input.buffer[input.index++]!;
+        if (item.kind === 'send') batch.push(item);
+        else await this.writeSettled(item.record);
+        continue;
+      }
       if (!input.done) {
         input.next ??= input.plan.next();
         const lingerMs = batch.length > 0 ? BATCH_LINGER_MS : this.untilNextRetry();
@@ -169,13 +193,11 @@ export class Dispatcher<M> {
           continue;
         }
         input.next = null;
-        if (result.done) {
-          input.done = true;
-          continue;
+        if (result.done) input.done = true;
+        else {
+          input.buffer = result.value;
+          input.index = 0;
         }
-        const item = result.value;
-        if (item.kind === 'send') batch.push(item);
-        else await this.writeSettled(item.record);
         continue;
       }
       if (batch.length > 0) break;
@@ -229,7 +251,7 @@ export class Dispatcher<M> {
   }
 
   private async attempt(batch: SendItem<M>[], admission: Admission, signal: AbortSignal): Promise<void> {
-    const toSend = await this.reconcile(batch, signal);
+    const toSend = this.options.channel.reconcile && batch.some((item) => item.doubtSince !== null) ? await this.reconcile(batch, signal) : batch;
     if (toSend.length === 0) {
       this.options.pacer.record('neutral', admission);
       return;
@@ -266,7 +288,7 @@ export class Dispatcher<M> {
   /** Ask the provider about rows in doubt; returns the rows still to send. */
   private async reconcile(batch: SendItem<M>[], signal: AbortSignal): Promise<SendItem<M>[]> {
     const channel = this.options.channel;
-    if (!channel.reconcile || batch.every((item) => item.doubtSince === null)) return batch;
+    if (!channel.reconcile) return batch;
     const toSend: SendItem<M>[] = [];
     for (const item of batch) {
       if (item.doubtSince === null) {
@@ -297,7 +319,8 @@ export class Dispatcher<M> {
     const channel = this.options.channel;
     const context = (item: SendItem<M>): SendContext => ({ attempt: item.attempts, key: item.key, idempotencyKey: item.idempotencyKey, signal });
     try {
-      if (items.length > 1 && channel.sendBatch) {
+      if (items.length === 1) return [await channel.send(items[0]!.message, context(items[0]!))];
+      if (channel.sendBatch) {
         return await channel.sendBatch(items.map((item) => ({ message: item.message, ctx: context(item) })), signal);
       }
       return await Promise.all(items.map((item) => channel.send(item.message, context(item))));
@@ -377,9 +400,12 @@ export class Dispatcher<M> {
 }
 
 interface InputCursor<M> {
-  readonly plan: AsyncIterator<PlannedItem<M>>;
-  next: Promise<IteratorResult<PlannedItem<M>>> | null;
+  readonly plan: AsyncIterator<PlannedItem<M>[]>;
+  next: Promise<IteratorResult<PlannedItem<M>[]>> | null;
   done: boolean;
+  /** The plan's latest array and how far into it the dispatcher has come. */
+  buffer: PlannedItem<M>[];
+  index: number;
 }
 
 function answerKind(result: SendResult): AnswerKind {

@@ -29,8 +29,23 @@ export function isRetryable(state: Pick<KeyState, 'status' | 'class'>, all: bool
   return state.status === 'pending';
 }
 
-/** The plan for `herald retry`, from a log folded with its rows kept. */
-export async function* planRetry<M>(log: LogState, options: RetryPlanOptions<M>): AsyncGenerator<PlannedItem<M>> {
+/** Rows per array of the retry plan. */
+const PLAN_BATCH = 128;
+
+/** The plan for `herald retry`, from a log folded with its rows kept, in arrays of up to 128. */
+export async function* planRetry<M>(log: LogState, options: RetryPlanOptions<M>): AsyncGenerator<PlannedItem<M>[]> {
+  let batch: PlannedItem<M>[] = [];
+  for (const item of retryItems(log, options)) {
+    batch.push(item);
+    if (batch.length >= PLAN_BATCH) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+function* retryItems<M>(log: LogState, options: RetryPlanOptions<M>): Generator<PlannedItem<M>> {
   const picked = [...log.keys.entries()].filter(([, state]) => isRetryable(state, options.all) && state.row !== undefined);
   picked.sort((a, b) => a[1].line - b[1].line);
   let toSend = 0;

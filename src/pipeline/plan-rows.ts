@@ -8,8 +8,9 @@ import type { InputItem, RowFields } from '../input/row.js';
 import type { KeyState, LogState } from '../results/log-state.js';
 import { isDone } from '../results/log-state.js';
 import { rowRecord } from '../results/row-record.js';
-import { idempotencyKeyFor } from './idempotency.js';
+import { idempotencyKeyOf, keyDigest } from './idempotency.js';
 import { inDoubtAction, type InDoubtPolicy } from './in-doubt.js';
+import { KeySet } from './key-set.js';
 import type { PlannedItem, SendItem } from './work-item.js';
 
 /** Settings of a send plan. */
@@ -53,54 +54,78 @@ function resumeStep(state: KeyState, options: RowPlanOptions<unknown>, now: numb
   return { act: 'send', inDoubt: true, check: action === 'check' };
 }
 
-/** The plan for `herald send`, in input order. */
-export async function* planRows<M>(input: AsyncIterable<InputItem>, options: RowPlanOptions<M>): AsyncGenerator<PlannedItem<M>> {
-  const now = options.now ?? Date.now;
-  const seen = new Set<string>();
-  const prior = options.prior;
-  let toSend = 0;
-  for await (const item of input) {
-    if (options.limit !== null && toSend >= options.limit) return;
+/** The plan for `herald send`, in input order, one array per batch of input. */
+export async function* planRows<M>(
+  input: AsyncIterable<readonly InputItem[]>,
+  options: RowPlanOptions<M>,
+): AsyncGenerator<PlannedItem<M>[]> {
+  const planner = new RowPlanner(options);
+  for await (const batch of input) {
+    const planned: PlannedItem<M>[] = [];
+    for (const item of batch) {
+      if (planner.full) break;
+      const step = planner.plan(item);
+      if (step) planned.push(step);
+    }
+    if (planned.length > 0) yield planned;
+    if (planner.full) return;
+  }
+}
+
+/** Plans one input item at a time (synchronous: the per-row work of the plan). */
+class RowPlanner<M> {
+  private readonly seen = new KeySet();
+  private readonly now: () => number;
+  private toSend = 0;
+
+  constructor(private readonly options: RowPlanOptions<M>) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** True once --limit rows to send have been planned. */
+  get full(): boolean {
+    return this.options.limit !== null && this.toSend >= this.options.limit;
+  }
+
+  plan(item: InputItem): PlannedItem<M> | null {
+    const { options } = this;
+    const prior = options.prior;
     const key = item.kind === 'row' ? keyOf(item.fields, options.keyField) : null;
     if (item.kind === 'malformed' || key === null) {
-      if (prior?.settledLines.has(item.line)) continue;
+      if (prior?.settledLines.has(item.line)) return null;
       const reason = item.kind === 'malformed' ? item.reason : `no value in the key field '${options.keyField}'`;
       const where = `record ${item.line} (line ${item.sourceLine})`;
-      yield { kind: 'record', record: rowRecord({ key, status: 'invalid', class: 'invalid', error: `${where}: ${reason}`, line: item.line, row: item.fields }) };
-      continue;
+      return { kind: 'record', record: rowRecord({ key, status: 'invalid', class: 'invalid', error: `${where}: ${reason}`, line: item.line, row: item.fields }) };
     }
-    if (seen.has(key)) {
-      if (prior?.settledLines.has(item.line)) continue;
-      yield {
+    const digest = keyDigest(options.campaign, key);
+    if (!this.seen.add(digest.readUInt32LE(16), digest.readUInt32LE(20))) {
+      if (prior?.settledLines.has(item.line)) return null;
+      return {
         kind: 'record',
         record: rowRecord({ key, status: 'skipped', class: 'duplicate', error: `key '${key}' already appeared in an earlier row`, line: item.line, row: item.fields }),
       };
-      continue;
     }
-    seen.add(key);
     const state = prior?.keys.get(key);
-    const step = state ? resumeStep(state, options as RowPlanOptions<unknown>, now()) : null;
-    if (step?.act === 'skip') continue;
-    const idempotencyKey = state?.idempotencyKey ?? idempotencyKeyFor(options.campaign, key);
+    const step = state ? resumeStep(state, options as RowPlanOptions<unknown>, this.now()) : null;
+    if (step?.act === 'skip') return null;
+    const idempotencyKey = state?.idempotencyKey ?? idempotencyKeyOf(digest);
     if (step?.act === 'fail') {
-      yield {
+      return {
         kind: 'record',
         record: rowRecord({
           key, status: 'failed', class: 'in-doubt', attempts: state?.attempts ?? 0, idempotencyKey, line: item.line, row: item.fields,
           error: 'in flight when an earlier run stopped; the provider may or may not have it (herald retry sends it again)',
         }),
       };
-      continue;
     }
     const prepared = options.channel.prepare(item.fields);
     if (!prepared.ok) {
-      yield {
+      return {
         kind: 'record',
         record: rowRecord({ key, status: 'invalid', class: 'invalid', error: `record ${item.line} (line ${item.sourceLine}): ${prepared.reason}`, idempotencyKey, line: item.line, row: item.fields }),
       };
-      continue;
     }
-    toSend++;
+    this.toSend++;
     const send: SendItem<M> = {
       kind: 'send',
       key,
@@ -113,6 +138,6 @@ export async function* planRows<M>(input: AsyncIterable<InputItem>, options: Row
       firstAttemptAt: step?.act === 'send' && step.inDoubt && state ? state.at : null,
       doubtSince: step?.act === 'send' && step.check && state ? state.at : null,
     };
-    yield send;
+    return send;
   }
 }

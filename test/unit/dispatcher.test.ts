@@ -58,11 +58,11 @@ class ScriptedChannel implements Channel<string> {
   async close(): Promise<void> {}
 }
 
-async function* rows(keys: string[]): AsyncGenerator<InputItem> {
+async function* rows(keys: string[]): AsyncGenerator<InputItem[]> {
   let line = 0;
   for (const id of keys) {
     line++;
-    yield { kind: 'row', line, sourceLine: line + 1, fields: { id } };
+    yield [{ kind: 'row', line, sourceLine: line + 1, fields: { id } }];
   }
 }
 
