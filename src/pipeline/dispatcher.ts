@@ -112,13 +112,21 @@ export class Dispatcher<M> {
     const watchdog = setInterval(() => this.watch(), 1000);
     try {
       while (!this.stopReason) {
+        // Before waiting, write the pending records of the rows just launched, in one write, so
+        // they go out now rather than after another turn of the event loop.
+        if (this.inFlight >= concurrency) this.options.sink.commitNow();
         while (this.inFlight >= concurrency && !this.stopReason) await this.changed.wait();
         if (this.stopReason) break;
         // Fast path: a row ready now and a token free now, without awaiting anything.
-        const batch = this.takeReady(input) ?? (await this.collect(input));
+        let batch = this.takeReady(input);
+        if (!batch) {
+          this.options.sink.commitNow();
+          batch = await this.collect(input);
+        }
         if (batch.length === 0) break;
         let admission = pacer.tryAcquire(batch.length);
         if (!admission) {
+          this.options.sink.commitNow();
           try {
             admission = await pacer.acquire(batch.length, this.stopController.signal);
           } catch {

@@ -2,12 +2,13 @@
 import type { Agent } from 'undici';
 import type { RowFields } from '../../input/row.js';
 import { DEDUPE_FOREVER, type Channel, type Prepared, type SendContext, type SendResult } from '../channel.js';
+import { answerHeader, exchange } from '../http/exchange.js';
 import { networkErrorResult } from '../http/network-error.js';
 import { classifyAnswer, messageIdFrom } from './classify.js';
 import type { RequestTemplate, WebhookRequest } from './request-template.js';
 
-/** Longest part of an answer's body kept (for messages and message ids). */
-const BODY_KEEP_BYTES = 4096;
+/** Longest part of an answer's body quoted in a message. */
+const BODY_KEEP_CHARS = 4096;
 
 /** Sends rendered requests and classifies the answers. */
 export class WebhookChannel implements Channel<WebhookRequest> {
@@ -26,21 +27,18 @@ export class WebhookChannel implements Channel<WebhookRequest> {
   }
 
   async send(request: WebhookRequest, ctx: SendContext): Promise<SendResult> {
-    const target = request.origin + request.path.replace(/\?.*$/, '');
     try {
-      const response = await this.agent.request({
-        origin: request.origin,
-        path: request.path,
-        method: request.method as 'POST',
-        headers: [...request.headers, 'idempotency-key', ctx.idempotencyKey],
-        body: request.body,
-        signal: ctx.signal,
-      });
-      const body = await readSome(response.body, response.headers['content-length']);
-      const result = classifyAnswer({ status: response.statusCode, retryAfter: response.headers['retry-after'], bodySnippet: body, target }, Date.now());
-      if (result.outcome !== 'ok') return result;
-      const messageId = messageIdFrom(body);
-      return messageId === undefined ? result : { ...result, messageId };
+      const answer = await exchange(
+        this.agent,
+        { origin: request.origin, path: request.path, method: request.method as 'POST', headers: [...request.headers, 'idempotency-key', ctx.idempotencyKey], ...(request.body !== undefined ? { body: request.body } : {}) },
+        ctx.signal,
+      );
+      if (answer.status >= 200 && answer.status < 300) {
+        const messageId = messageIdFrom(answer.body);
+        return messageId === undefined ? { outcome: 'ok', code: String(answer.status) } : { outcome: 'ok', code: String(answer.status), messageId };
+      }
+      const target = request.origin + request.path.replace(/\?.*$/, '');
+      return classifyAnswer({ status: answer.status, retryAfter: answerHeader(answer, 'retry-after'), bodySnippet: answer.body.slice(0, BODY_KEEP_CHARS), target }, Date.now());
     } catch (error) {
       return networkErrorResult(error, new URL(request.origin).host, ctx.signal.aborted);
     }
@@ -63,14 +61,4 @@ export class WebhookChannel implements Channel<WebhookRequest> {
   async close(): Promise<void> {
     await this.agent.close();
   }
-}
-
-/** The answer's body as text when it is small (the usual case); a large one is drained unread. */
-async function readSome(body: { text(): Promise<string>; dump(): Promise<void> }, length: string | string[] | undefined): Promise<string> {
-  if (length !== undefined && Number(length) > BODY_KEEP_BYTES) {
-    await body.dump();
-    return '';
-  }
-  const text = await body.text();
-  return text.length > BODY_KEEP_BYTES ? text.slice(0, BODY_KEEP_BYTES) : text;
 }
