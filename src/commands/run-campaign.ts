@@ -113,7 +113,6 @@ class LiveCounts {
   other = 0;
 
   add(record: RowRecord): void {
-    if (record.status === 'pending') return;
     this.done++;
     if (record.status === 'sent') this.sent++;
     else if (record.status === 'failed') this.failed++;
@@ -151,7 +150,7 @@ export async function runCampaign(run: CampaignRun, io: CommandIO): Promise<Exit
     timeoutMs: settings.timeoutMs,
     events: {
       record: (record) => {
-        if (record.status !== 'pending') summary.add(record);
+        summary.add(record);
         counts.add(record);
         progress?.update(counts);
       },

@@ -10,6 +10,7 @@ import type { Admission, AnswerKind, Pacer } from '../pacing/pacer.js';
 import type { RowClass, RowRecord } from '../results/record.js';
 import type { ResultSink } from '../results/log-writer.js';
 import { rowRecord } from '../results/row-record.js';
+import { rowJson } from '../render/row-json.js';
 import { AttemptSignals } from './attempt-signals.js';
 import { DelayQueue } from './delay-queue.js';
 import { decideRetry, type RetryPolicy } from './retry-policy.js';
@@ -32,7 +33,7 @@ export type StopReason =
 
 /** Things the user should hear about while the run goes on. */
 export interface DispatchEvents {
-  /** A row record was queued for the log. */
+  /** A final row record (not pending) was queued for the log. */
   record?(record: RowRecord): void;
   /** A one-line notice (retries scheduled after a storm, stop requested, …). */
   notice?(message: string): void;
@@ -112,21 +113,13 @@ export class Dispatcher<M> {
     const watchdog = setInterval(() => this.watch(), 1000);
     try {
       while (!this.stopReason) {
-        // Before waiting, write the pending records of the rows just launched, in one write, so
-        // they go out now rather than after another turn of the event loop.
-        if (this.inFlight >= concurrency) this.options.sink.commitNow();
         while (this.inFlight >= concurrency && !this.stopReason) await this.changed.wait();
         if (this.stopReason) break;
         // Fast path: a row ready now and a token free now, without awaiting anything.
-        let batch = this.takeReady(input);
-        if (!batch) {
-          this.options.sink.commitNow();
-          batch = await this.collect(input);
-        }
+        const batch = this.takeReady(input) ?? (await this.collect(input));
         if (batch.length === 0) break;
         let admission = pacer.tryAcquire(batch.length);
         if (!admission) {
-          this.options.sink.commitNow();
           try {
             admission = await pacer.acquire(batch.length, this.stopController.signal);
           } catch {
@@ -231,9 +224,8 @@ export class Dispatcher<M> {
   }
 
   private append(record: RowRecord, item?: SendItem<M>): void {
-    if (item) item.rowJson ??= JSON.stringify(item.row);
-    this.options.sink.append(record, item?.rowJson);
-    this.options.events?.record?.(record);
+    this.options.sink.append(record, item ? rowJson(item.row) : undefined);
+    if (record.status !== 'pending') this.options.events?.record?.(record);
   }
 
   private launch(batch: SendItem<M>[], admission: Admission): void {

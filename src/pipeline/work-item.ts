@@ -18,8 +18,6 @@ export interface SendItem<M> {
   firstAttemptAt: number | null;
   /** An earlier attempt's outcome is unknown: ask the provider before sending (reconcile). */
   doubtSince: number | null;
-  /** `row` serialised once for the log (set by the dispatcher on first use). */
-  rowJson?: string;
 }
 
 /** A row settled without sending (invalid, duplicate, in-doubt on resume): its record. */

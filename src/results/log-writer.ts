@@ -14,8 +14,6 @@ export interface ResultSink {
   append(record: LogRecord, rowJson?: string): void;
   /** Resolves when every record appended so far is written. */
   commit(): Promise<void>;
-  /** Write what is queued now and resolve the pending commits (a burst of dispatches is over). */
-  commitNow(): void;
   /** Bytes queued and not yet written (for backpressure). */
   readonly queuedBytes: number;
 }
@@ -66,10 +64,6 @@ export class LogWriter implements ResultSink {
       setImmediate(() => this.flushGroup());
     }
     return this.group.promise;
-  }
-
-  commitNow(): void {
-    if (this.group) this.flushGroup();
   }
 
   private flushGroup(): void {

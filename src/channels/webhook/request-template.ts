@@ -9,6 +9,7 @@ import type { RowFields } from '../../input/row.js';
 import { expandEnv } from '../../config/expand-env.js';
 import { asIs, headerValue, urlComponent } from '../../render/escape.js';
 import { compileJsonTemplate } from '../../render/json-template.js';
+import { rowJson } from '../../render/row-json.js';
 import { compileTemplate, type Template } from '../../render/template.js';
 import type { Prepared } from '../channel.js';
 
@@ -133,7 +134,7 @@ export class RequestTemplate {
       if (!rendered.ok) return rendered;
       body = rendered.text;
     } else if (this.contentType === 'application/json' || (!METHODS_WITHOUT_BODY.has(this.method) && this.contentType === null)) {
-      body = JSON.stringify(fields);
+      body = rowJson(fields);
     }
     return { ok: true, message: { origin, path, method: this.method, headers, body } };
   }
