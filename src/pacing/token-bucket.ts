@@ -11,11 +11,12 @@ export class TokenBucket {
   /**
    * @param ratePerSecond tokens added per second
    * @param capacity most tokens that can accumulate (the burst)
-   * @param nowMs current time; the bucket starts full
+   * @param nowMs current time; the bucket starts with one token, so a run opens at its rate
+   *   rather than with a burst (the burst absorbs timer lateness later on)
    */
   constructor(ratePerSecond: number, readonly capacity: number, nowMs: number) {
     this.ratePerMs = ratePerSecond / 1000;
-    this.tokens = capacity;
+    this.tokens = Math.min(1, capacity);
     this.last = nowMs;
   }
 

@@ -6,16 +6,16 @@ import { TokenBucket, defaultBurst } from '../../src/pacing/token-bucket.js';
 import { backoffCeiling, decideRetry, retryPolicy } from '../../src/pipeline/retry-policy.js';
 
 describe('TokenBucket', () => {
-  it('starts full, then makes callers wait 1/rate per token', () => {
+  it('starts with one token, then makes callers wait 1/rate per token', () => {
     const bucket = new TokenBucket(10, 2, 0);
-    expect(bucket.reserve(1, 0)).toBe(0); // from the initial burst
-    expect(bucket.reserve(1, 0)).toBe(0); // burst of 2
-    expect(bucket.reserve(1, 0)).toBeCloseTo(100); // the third waits one token
+    expect(bucket.reserve(1, 0)).toBe(0); // the first send goes at once
+    expect(bucket.reserve(1, 0)).toBeCloseTo(100); // no opening burst
     expect(bucket.reserve(1, 0)).toBeCloseTo(200); // reservations queue
+    expect(bucket.reserve(2, 1000)).toBe(0); // idle time fills the bucket up to its capacity
   });
   it('never accumulates more than its capacity', () => {
     const bucket = new TokenBucket(100, 5, 0);
-    bucket.reserve(5, 0);
+    bucket.reserve(1, 0);
     expect(bucket.reserve(5, 10_000)).toBe(0);
     expect(bucket.reserve(1, 10_000)).toBeCloseTo(10);
   });
