@@ -12,6 +12,7 @@ export function registerDemo(program: Command, io: CommandIO, setExit: (code: Ex
     .option('--rate <rate>', 'pace of the demo', '200/s')
     .option('--out <path>', 'where to write the demo\'s result log (default: a new temporary folder)')
     .option('-q, --quiet', 'no progress or summaries')
+    .addHelpText('after', '\nExamples:\n  $ npx herald demo\n  $ herald demo --rate 50/s --out demo.results.jsonl\n  $ herald report demo.results.jsonl')
     .action(async (options: Record<string, unknown>) => {
       const { demoCommand } = await import('./demo-command.js');
       setExit(await demoCommand(options, io));

@@ -146,3 +146,17 @@ function readLogOrNull(path: string): unknown[] | null {
     return null;
   }
 }
+
+describe('webhook bodies by extension', () => {
+  it('HTML-escapes values in an .html body and sends it as text/html', async () => {
+    sink = await startSink();
+    const csv = join(dir, 'h.csv');
+    writeFileSync(csv, 'id,name\nh1,<b>Tom & "Jerry"</b>\n');
+    const body = join(dir, 'note.html');
+    writeFileSync(body, '<p>Hello {{name}}</p>');
+    const result = await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--body', body, '--quiet']);
+    expect(result.code).toBe(0);
+    expect(sink.requests[0]!.body).toBe('<p>Hello &lt;b&gt;Tom &amp; &quot;Jerry&quot;&lt;/b&gt;</p>');
+    expect(sink.requests[0]!.headers['content-type']).toBe('text/html; charset=utf-8');
+  });
+});

@@ -7,7 +7,7 @@ import { extname, resolve } from 'node:path';
 import { ConfigError } from '../../errors.js';
 import type { RowFields } from '../../input/row.js';
 import { expandEnv } from '../../config/expand-env.js';
-import { asIs, headerValue, urlComponent } from '../../render/escape.js';
+import { asIs, headerValue, html, urlComponent } from '../../render/escape.js';
 import { compileJsonTemplate } from '../../render/json-template.js';
 import { rowJson } from '../../render/row-json.js';
 import { compileTemplate, type Template } from '../../render/template.js';
@@ -46,6 +46,15 @@ const NON_ASCII = /[^\u0020-\u007e\t]/;
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const RESERVED_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'host', 'idempotency-key']);
 const METHODS_WITHOUT_BODY = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
+
+/** How a --body file's values are escaped and what it is sent as, by extension (anything else is text). */
+const BODY_KINDS: Readonly<Record<string, { readonly json: boolean; readonly escape: typeof asIs; readonly contentType: string }>> = {
+  '.json': { json: true, escape: asIs, contentType: 'application/json' },
+  '.html': { json: false, escape: html, contentType: 'text/html; charset=utf-8' },
+  '.htm': { json: false, escape: html, contentType: 'text/html; charset=utf-8' },
+  '.xml': { json: false, escape: html, contentType: 'application/xml; charset=utf-8' },
+  '.txt': { json: false, escape: asIs, contentType: 'text/plain; charset=utf-8' },
+};
 
 function parseHeader(flag: string, env: RequestSettings['env']): HeaderTemplate {
   const colon = flag.indexOf(':');
@@ -99,9 +108,9 @@ export class RequestTemplate {
       } catch (error) {
         throw new ConfigError(`--body ${settings.bodyFile}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
       }
-      const isJson = extname(path).toLowerCase() === '.json';
-      this.body = isJson ? compileJsonTemplate(source, settings.bodyFile) : compileTemplate(source, settings.bodyFile, { escape: asIs });
-      this.contentType = isJson ? 'application/json' : 'text/plain; charset=utf-8';
+      const kind = BODY_KINDS[extname(path).toLowerCase()] ?? BODY_KINDS['.txt']!;
+      this.body = kind.json ? compileJsonTemplate(source, settings.bodyFile) : compileTemplate(source, settings.bodyFile, { escape: kind.escape });
+      this.contentType = kind.contentType;
     } else {
       this.body = null;
       this.contentType = sendsBody ? 'application/json' : null;
