@@ -1,13 +1,37 @@
-/** The aliyun-sms channel's flags and defaults (placeholder until the channel is built). */
-import { ConfigError } from '../../errors.js';
+/** The aliyun-sms channel's flags, defaults and simulator. */
 import type { ChannelSpec } from '../spec.js';
+import { aliyunMockOptions } from '../../mock/aliyun-sms/options.js';
+
+/**
+ * Sends in flight by default: Aliyun allows 5,000 SendSms per second per account, so the limit
+ * that matters is the user's --rate; 16 keep-alive connections carry a few hundred a second.
+ */
+const DEFAULT_CONCURRENCY = 16;
 
 export const aliyunSmsSpec: ChannelSpec = {
   name: 'aliyun-sms',
-  summary: 'aliyun-sms (not built yet)',
+  summary: 'Aliyun SMS: Dysmsapi SendSms / SendBatchSms (signature v1.0), unknown outcomes checked with QuerySendDetails',
   defaultTo: 'phone',
   defaultKey: 'phone',
-  defaultConcurrency: 16,
-  options: [],
-  load: () => Promise.reject(new ConfigError('--channel aliyun-sms is not available in this build')),
+  defaultConcurrency: DEFAULT_CONCURRENCY,
+  options: [
+    { flags: '--sign-name <name>', description: 'approved SMS signature (签名名称), e.g. 阿里云短信测试' },
+    { flags: '--template-code <code>', description: 'approved template code (模板CODE), e.g. SMS_123456789' },
+    {
+      flags: '--param <NAME=FIELD>',
+      description: 'template variable NAME takes the row\'s FIELD (repeatable; builds TemplateParam)',
+      repeatable: true,
+    },
+    { flags: '--batch <n>', description: 'send up to n (≤ 100) rows per SendBatchSms call; each row keeps its own record' },
+    {
+      flags: '--template-text <file>',
+      description: 'the approved template\'s text with ${name} variables: shows the SMS and its billed length',
+    },
+  ],
+  load: async () => (await import('./channel.js')).aliyunSmsModule,
+  mock: {
+    description: 'Aliyun Dysmsapi simulator: verifies signatures, enforces per-number flow control, injects faults',
+    options: aliyunMockOptions,
+    load: async () => (await import('../../mock/aliyun-sms/server.js')).aliyunMockModule,
+  },
 };
