@@ -2,6 +2,7 @@
 // (floating promises, misused promises), over src, test and bench.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bench/results.json'] },
@@ -21,8 +22,6 @@ export default tseslint.config(
   },
   {
     files: ['**/*.js'],
-    languageOptions: {
-      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' },
-    },
+    languageOptions: { globals: globals.node },
   },
 );

@@ -1,3 +1,11 @@
 #!/usr/bin/env node
-// The installed `herald` command: runs the compiled CLI.
-import '../dist/cli.js';
+// The installed `herald` command. `--version` is answered here, before anything else loads;
+// everything else runs the compiled CLI.
+import { readFileSync } from 'node:fs';
+
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+  process.stdout.write(`${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
+} else {
+  await import('../dist/cli.js');
+}

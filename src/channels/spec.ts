@@ -12,6 +12,8 @@ export interface OptionSpec {
   /** Collect every occurrence into an array (e.g. --param, --header). */
   readonly repeatable?: boolean;
   readonly defaultValue?: string | boolean | readonly string[];
+  /** The value is a file path: stored absolute in the run record, so `herald retry` finds it from anywhere. */
+  readonly path?: boolean;
 }
 
 /** A running simulator started by `herald mock <channel>` or `herald demo`. */

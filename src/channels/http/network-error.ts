@@ -63,6 +63,7 @@ export function networkErrorResult(error: unknown, host: string, timedOut: boole
   if (TLS_CODES.has(code)) {
     return { outcome: 'fatal', code, detail: `TLS certificate of ${host} is not trusted (${code})` };
   }
+  if (code === 'UND_ERR_INVALID_ARG') return { outcome: 'permanent', code, detail: `request to ${host} cannot be sent: ${message}` };
   if (NOT_SENT.has(code)) return { outcome: 'retryable', code, detail: `cannot connect to ${host} (${code})` };
   if (MAYBE_SENT.has(code) || code === 'TIMEOUT') {
     return { outcome: 'retryable', code, detail: `connection to ${host} lost before an answer (${code})`, unknown: true };

@@ -1,0 +1,163 @@
+/**
+ * The webhook request a row becomes: URL, method, headers and body, each compiled once from the
+ * flags and rendered per row with the escaping its place needs.
+ */
+import { readFileSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
+import { ConfigError } from '../../errors.js';
+import type { RowFields } from '../../input/row.js';
+import { expandEnv } from '../../config/expand-env.js';
+import { asIs, headerValue, html, urlComponent } from '../../render/escape.js';
+import { compileJsonTemplate } from '../../render/json-template.js';
+import { rowJson } from '../../render/row-json.js';
+import { compileTemplate, type Template } from '../../render/template.js';
+import type { Prepared } from '../channel.js';
+
+/** One rendered request. */
+export interface WebhookRequest {
+  readonly origin: string;
+  /** Path and query. */
+  readonly path: string;
+  readonly method: string;
+  /** Header names and values, flattened [name, value, name, value, …]. */
+  readonly headers: string[];
+  readonly body: string | undefined;
+}
+
+/** Settings the request template is built from. */
+export interface RequestSettings {
+  readonly url: string;
+  readonly method: string;
+  readonly headers: readonly string[];
+  readonly bodyFile: string | undefined;
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+interface HeaderTemplate {
+  readonly name: string;
+  readonly value: Template;
+  /** The value as typed, ${VAR} unexpanded: what --dry-run shows. */
+  readonly shown: string;
+}
+
+/** Header values go out as bytes: non-ASCII text is sent as its UTF-8 bytes, as curl does. */
+const NON_ASCII = /[^\u0020-\u007e\t]/;
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const RESERVED_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'host', 'idempotency-key']);
+const METHODS_WITHOUT_BODY = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
+
+/** How a --body file's values are escaped and what it is sent as, by extension (anything else is text). */
+const BODY_KINDS: Readonly<Record<string, { readonly json: boolean; readonly escape: typeof asIs; readonly contentType: string }>> = {
+  '.json': { json: true, escape: asIs, contentType: 'application/json' },
+  '.html': { json: false, escape: html, contentType: 'text/html; charset=utf-8' },
+  '.htm': { json: false, escape: html, contentType: 'text/html; charset=utf-8' },
+  '.xml': { json: false, escape: html, contentType: 'application/xml; charset=utf-8' },
+  '.txt': { json: false, escape: asIs, contentType: 'text/plain; charset=utf-8' },
+};
+
+function parseHeader(flag: string, env: RequestSettings['env']): HeaderTemplate {
+  const colon = flag.indexOf(':');
+  const name = colon === -1 ? '' : flag.slice(0, colon).trim();
+  if (!TOKEN.test(name)) throw new ConfigError(`--header '${flag.replace(/\$\{[^}]*\}/g, '${…}')}': expected "Name: value"`);
+  if (RESERVED_HEADERS.has(name.toLowerCase())) throw new ConfigError(`--header ${name}: herald sets this header itself`);
+  const shown = flag.slice(colon + 1).trim();
+  const value = compileTemplate(expandEnv(shown, env, `--header ${name}`), `--header ${name}`, { escape: headerValue });
+  return { name, value, shown };
+}
+
+function splitOrigin(url: string): { origin: string; rest: string } | null {
+  const match = /^(https?:\/\/[^/?#{}]+)([/?].*)?$/i.exec(url);
+  if (!match) return null;
+  return { origin: match[1]!, rest: match[2] ?? '/' };
+}
+
+/** The compiled request template. */
+export class RequestTemplate {
+  private readonly origin: string | null;
+  private readonly target: Template;
+  private readonly headers: readonly HeaderTemplate[];
+  private readonly body: Template | null;
+  private readonly contentType: string | null;
+  readonly method: string;
+  /** The URL as typed (${VAR} unexpanded), for messages. */
+  readonly shownUrl: string;
+
+  constructor(settings: RequestSettings) {
+    this.method = settings.method.toUpperCase();
+    if (!TOKEN.test(this.method)) throw new ConfigError(`--method '${settings.method}': not an HTTP method`);
+    this.shownUrl = settings.url;
+    const url = expandEnv(settings.url, settings.env, '--url');
+    const split = splitOrigin(url);
+    if (split) {
+      checkUrl(split.origin + '/', settings.url);
+      this.origin = split.origin;
+      this.target = compileTemplate(split.rest, '--url', { escape: urlComponent });
+    } else {
+      this.origin = null;
+      this.target = compileTemplate(url, '--url', { escape: urlComponent });
+      if (!/^\{\{|^https?:\/\//i.test(url)) throw new ConfigError(`--url '${settings.url}': expected an http:// or https:// URL`);
+    }
+    this.headers = settings.headers.map((flag) => parseHeader(flag, settings.env));
+    const sendsBody = !METHODS_WITHOUT_BODY.has(this.method);
+    if (settings.bodyFile !== undefined) {
+      const path = resolve(settings.cwd, settings.bodyFile);
+      let source: string;
+      try {
+        source = readFileSync(path, 'utf8');
+      } catch (error) {
+        throw new ConfigError(`--body ${settings.bodyFile}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      }
+      const kind = BODY_KINDS[extname(path).toLowerCase()] ?? BODY_KINDS['.txt']!;
+      this.body = kind.json ? compileJsonTemplate(source, settings.bodyFile) : compileTemplate(source, settings.bodyFile, { escape: kind.escape });
+      this.contentType = kind.contentType;
+    } else {
+      this.body = null;
+      this.contentType = sendsBody ? 'application/json' : null;
+    }
+    if (this.contentType && this.headers.some((h) => h.name.toLowerCase() === 'content-type')) this.contentType = null;
+  }
+
+  /** Render the request for one row, or say why it cannot be. */
+  render(fields: RowFields): Prepared<WebhookRequest> {
+    const target = this.target.render(fields);
+    if (!target.ok) return target;
+    let origin = this.origin;
+    let path = target.text;
+    if (origin === null) {
+      const split = splitOrigin(target.text);
+      if (!split) return { ok: false, reason: `--url renders to '${target.text}', which is not an http(s) URL` };
+      origin = split.origin;
+      path = split.rest;
+    }
+    const headers: string[] = [];
+    if (this.contentType) headers.push('content-type', this.contentType);
+    for (const header of this.headers) {
+      const value = header.value.render(fields);
+      if (!value.ok) return value;
+      headers.push(header.name, NON_ASCII.test(value.text) ? Buffer.from(value.text, 'utf8').toString('latin1') : value.text);
+    }
+    let body: string | undefined;
+    if (this.body) {
+      const rendered = this.body.render(fields);
+      if (!rendered.ok) return rendered;
+      body = rendered.text;
+    } else if (this.contentType === 'application/json' || (!METHODS_WITHOUT_BODY.has(this.method) && this.contentType === null)) {
+      body = rowJson(fields);
+    }
+    return { ok: true, message: { origin, path, method: this.method, headers, body } };
+  }
+
+  /** The headers as typed, for --dry-run (values from the environment stay `${VAR}`). */
+  shownHeaders(): string[] {
+    return this.headers.map((h) => `${h.name}: ${h.shown}`);
+  }
+}
+
+function checkUrl(url: string, shown: string): void {
+  try {
+    new URL(url);
+  } catch {
+    throw new ConfigError(`--url '${shown}': not a valid URL`);
+  }
+}

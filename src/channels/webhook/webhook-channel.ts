@@ -1,0 +1,64 @@
+/** The webhook channel: one HTTP request per row over an undici keep-alive agent, with Idempotency-Key. */
+import type { Agent } from 'undici';
+import type { RowFields } from '../../input/row.js';
+import { DEDUPE_FOREVER, type Channel, type Prepared, type SendContext, type SendResult } from '../channel.js';
+import { answerHeader, exchange } from '../http/exchange.js';
+import { networkErrorResult } from '../http/network-error.js';
+import { classifyAnswer, messageIdFrom } from './classify.js';
+import type { RequestTemplate, WebhookRequest } from './request-template.js';
+
+/** Longest part of an answer's body quoted in a message. */
+const BODY_KEEP_CHARS = 4096;
+
+/** Sends rendered requests and classifies the answers. */
+export class WebhookChannel implements Channel<WebhookRequest> {
+  readonly name = 'webhook';
+  /** Receivers that honour Idempotency-Key de-duplicate resends for good. */
+  readonly dedupeWindowMs = DEDUPE_FOREVER;
+
+  constructor(
+    private readonly template: RequestTemplate,
+    private readonly agent: Agent,
+    private readonly urlHasSecrets: boolean,
+  ) {}
+
+  prepare(fields: RowFields): Prepared<WebhookRequest> {
+    return this.template.render(fields);
+  }
+
+  async send(request: WebhookRequest, ctx: SendContext): Promise<SendResult> {
+    try {
+      const answer = await exchange(
+        this.agent,
+        { origin: request.origin, path: request.path, method: request.method as 'POST', headers: [...request.headers, 'idempotency-key', ctx.idempotencyKey], ...(request.body !== undefined ? { body: request.body } : {}) },
+        ctx.signal,
+      );
+      if (answer.status >= 200 && answer.status < 300) {
+        const messageId = messageIdFrom(answer.body);
+        return messageId === undefined ? { outcome: 'ok', code: String(answer.status) } : { outcome: 'ok', code: String(answer.status), messageId };
+      }
+      const target = request.origin + request.path.replace(/\?.*$/, '');
+      return classifyAnswer({ status: answer.status, retryAfter: answerHeader(answer, 'retry-after'), bodySnippet: answer.body.slice(0, BODY_KEEP_CHARS), target }, Date.now());
+    } catch (error) {
+      return networkErrorResult(error, new URL(request.origin).host, ctx.signal.aborted);
+    }
+  }
+
+  describe(request: WebhookRequest, idempotencyKey: string): string {
+    const url = this.urlHasSecrets ? `${this.template.shownUrl}   (as typed: it refers to environment variables)` : request.origin + request.path;
+    const lines = [`${request.method} ${url}`];
+    const shown = this.template.shownHeaders();
+    for (let i = 0; i < request.headers.length; i += 2) {
+      const name = request.headers[i]!;
+      const typed = shown.find((h) => h.toLowerCase().startsWith(`${name.toLowerCase()}:`));
+      lines.push(typed !== undefined && typed.includes('${') ? typed : `${name}: ${request.headers[i + 1]}`);
+    }
+    lines.push(`Idempotency-Key: ${idempotencyKey}`);
+    if (request.body !== undefined) lines.push('', request.body);
+    return lines.join('\n');
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * The `herald` command: registers one file per command, maps errors to one-line messages and
+ * exit statuses, and is the only place that exits the process.
+ */
+import { Command, CommanderError } from 'commander';
+import { HeraldError } from './errors.js';
+import { ExitCode } from './exit-codes.js';
+import { VERSION } from './version.js';
+import type { CommandIO } from './commands/command-io.js';
+import { registerDemo } from './commands/demo.js';
+import { registerMock } from './commands/mock.js';
+import { registerReport } from './commands/report.js';
+import { registerRetry } from './commands/retry.js';
+import { registerSend } from './commands/send.js';
+import { processTerminal } from './ui/terminal.js';
+
+const EXAMPLES = `
+Examples:
+  $ npx herald demo                                   # the whole job on a built-in simulator
+  $ herald send customers.csv --channel webhook --url https://notify.internal/api/push \\
+      --body push.json --concurrency 32 --rate 500/s
+  $ herald send customers.csv --channel webhook --url https://notify.internal/api/push --resume
+  $ herald retry customers.csv.results.jsonl
+  $ herald report customers.csv.results.jsonl
+  $ herald mock webhook --fail-rate 0.05
+
+Exit status: 0 every row sent or skipped; 3 some rows failed or invalid; 1 stopped by a fatal
+error; 2 usage or configuration error (nothing sent); 130 interrupted (resume with --resume).`;
+
+/** Exit once stdout and stderr have drained (a pipe may still hold the summary), at most 2 s later. */
+function exitAfterFlush(code: number): void {
+  process.exitCode = code;
+  let pending = 2;
+  const done = () => {
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write('', done);
+  process.stderr.write('', done);
+  setTimeout(() => process.exit(code), 2000).unref();
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const terminal = await processTerminal();
+  const io: CommandIO = { cwd: process.cwd(), env: process.env, terminal, argv, signals: process, exit: exitAfterFlush };
+  let exitCode: number = ExitCode.Ok;
+  const setExit = (code: number) => {
+    exitCode = code;
+  };
+  const program = new Command('herald')
+    .description('Send one message per row of a CSV or JSONL file over email, SMS, WeChat or a webhook, fast and politely, with a result log that can be resumed, retried and reported.')
+    .version(VERSION, '-V, --version', 'print the version')
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText('after', EXAMPLES)
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => terminal.err.write(text), writeOut: (text) => terminal.out.write(text) });
+  registerSend(program, io, setExit);
+  registerRetry(program, io, setExit);
+  registerReport(program, io, setExit);
+  registerMock(program, io, setExit);
+  registerDemo(program, io, setExit);
+  for (const command of program.commands) command.exitOverride().showHelpAfterError('(add --help for usage)');
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return ExitCode.Ok;
+      return ExitCode.Usage;
+    }
+    if (error instanceof HeraldError) {
+      terminal.err.write(`${terminal.color.red('herald: error:')} ${error.message}\n`);
+      return error.exitCode;
+    }
+    terminal.err.write(`herald: internal error (a bug; please report it):\n${(error as Error).stack ?? String(error)}\n`);
+    return ExitCode.Fatal;
+  }
+}
+
+exitAfterFlush(await main(process.argv.slice(2)));

@@ -1,0 +1,63 @@
+/** `herald send --dry-run`: read, validate and render every row; send nothing; write no log. */
+import { ConfigError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
+import { openInput } from '../input/open-input.js';
+import { planRows } from '../pipeline/plan-rows.js';
+import type { SendItem } from '../pipeline/work-item.js';
+import { SummaryFold } from '../report/summary.js';
+import { createChannel } from './channel-factory.js';
+import type { CommandIO } from './command-io.js';
+import type { RunSettings } from './settings.js';
+
+/** How many invalid rows a dry run lists. */
+const INVALID_SHOWN = 5;
+
+/** Run a dry run of `herald send`: exit 0 when every row could be sent, 3 when some are invalid. */
+export async function dryRun(input: string, settings: RunSettings, env: Readonly<Record<string, string | undefined>>, io: CommandIO): Promise<ExitCode> {
+  const { terminal } = io;
+  const channel = await createChannel(settings, env, terminal);
+  const opened = await openInput({ path: input, ...(settings.format ? { format: settings.format } : {}), encoding: settings.encoding });
+  const fold = new SummaryFold();
+  const invalid: string[] = [];
+  let first: SendItem<unknown> | null = null;
+  let toSend = 0;
+  try {
+    if (opened.columns && !opened.columns.includes(settings.keyField)) {
+      throw new ConfigError(`${input} has no column '${settings.keyField}' (the key: use --key FIELD); its columns are: ${opened.columns.join(', ')}`);
+    }
+    const plan = planRows(opened.batches, { keyField: settings.keyField, channel, campaign: 'dry-run', prior: null, inDoubt: settings.inDoubt, limit: settings.limit });
+    for await (const batch of plan) {
+      for (const item of batch) {
+        if (item.kind === 'send') {
+          toSend++;
+          first ??= item;
+          if (channel.tally) fold.addTally(channel.tally(item.message));
+          continue;
+        }
+        fold.add(item.record);
+        if (item.record.status === 'invalid' && invalid.length < INVALID_SHOWN) invalid.push(item.record.error ?? 'invalid');
+      }
+    }
+  } finally {
+    await opened.close();
+    await channel.close().catch(() => undefined);
+  }
+  const invalidCount = fold.count('invalid');
+  const duplicates = fold.count('skipped');
+  const firstMessage = first ? channel.describe(first.message, first.idempotencyKey) : null;
+  if (settings.json) {
+    terminal.out.write(JSON.stringify({ dryRun: true, channel: settings.spec.name, rows: toSend + fold.rows, send: toSend, invalid: invalidCount, duplicate: duplicates, tally: Object.fromEntries(fold.tally), invalidReasons: invalid, firstMessage }) + '\n');
+  } else if (firstMessage !== null && first) {
+    terminal.out.write(`--- first message (record ${first.line}, key ${first.key}) ---\n${firstMessage}\n--- end ---\n`);
+  }
+  if (!settings.quiet) {
+    const c = terminal.color;
+    const lines = [c.bold(`herald send --dry-run: nothing sent, no log written`), `  would send ${toSend} rows through ${settings.spec.name}`];
+    if (invalidCount > 0) lines.push(c.yellow(`  invalid    ${invalidCount}`), ...invalid.map((reason) => `    ${reason}`));
+    if (invalidCount > invalid.length) lines.push(`    … and ${invalidCount - invalid.length} more`);
+    if (duplicates > 0) lines.push(`  duplicate  ${duplicates} (same key as an earlier row: skipped)`);
+    for (const [name, value] of fold.tally) lines.push(`  ${name.padEnd(10)} ${value}`);
+    terminal.err.write(lines.join('\n') + '\n');
+  }
+  return invalidCount > 0 ? ExitCode.Incomplete : ExitCode.Ok;
+}

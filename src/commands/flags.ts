@@ -1,0 +1,74 @@
+/**
+ * The flags of `herald send` and `herald retry`, declared once. Values stay raw here; `settings.ts`
+ * checks and resolves them, so a retry can merge a log's stored settings with new flags.
+ */
+import { Option, type Command } from 'commander';
+import { CHANNELS } from '../channels/registry.js';
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** Flags that choose and shape the rows. */
+export function addInputFlags(command: Command): Command {
+  return command
+    .addOption(new Option('--channel <name>', `channel to send through: ${CHANNELS.map((c) => c.name).join(', ')}`).helpGroup('Input:'))
+    .addOption(new Option('--format <format>', 'input format when the extension does not say (stdin needs it)').choices(['csv', 'tsv', 'jsonl']).helpGroup('Input:'))
+    .addOption(new Option('--encoding <encoding>', 'input encoding; auto: a BOM decides, else valid UTF-8, else GB18030').choices(['auto', 'utf8', 'gbk', 'gb18030', 'utf16le']).default('auto').helpGroup('Input:'))
+    .addOption(new Option('--to <field>', 'field holding the recipient (default per channel: email, phone, openid)').helpGroup('Input:'))
+    .addOption(new Option('--key <field>', "field identifying the recipient for de-duplication, resume and retry (default: the --to field; webhook: 'id')").helpGroup('Input:'))
+    .addOption(new Option('--limit <n>', 'send only the first N sendable rows (a test send)').helpGroup('Input:'))
+    .addOption(new Option('--dry-run', 'read, validate and render every row; send nothing, write no log; print the first message and a summary').helpGroup('Input:'));
+}
+
+/** Flags of the result log. */
+export function addLogFlags(command: Command, forRetry: boolean): Command {
+  const out = forRetry ? 'write to this log instead of appending to the one retried' : 'result log (default: <input>.results.jsonl; required with stdin)';
+  command.addOption(new Option('--out <path>', out).helpGroup('Result log:'));
+  if (!forRetry) {
+    command
+      .addOption(new Option('--resume', 'continue an existing log: send only what it does not record as done').helpGroup('Result log:'))
+      .addOption(new Option('--force', 'append a new run to an existing log, sending every row again with new idempotency keys').helpGroup('Result log:'));
+  }
+  return command.addOption(
+    new Option('--in-doubt <policy>', 'rows in flight when a run died: resend (same idempotency key), check with the provider, or fail; auto follows the channel')
+      .choices(['auto', 'resend', 'check', 'fail'])
+      .default('auto')
+      .helpGroup('Result log:'),
+  );
+}
+
+/** Flags of pacing, concurrency and retries. */
+export function addFlowFlags(command: Command): Command {
+  return command
+    .addOption(new Option('--concurrency <n>', 'sends in flight at most, and connections per host (default per channel)').helpGroup('Flow control:'))
+    .addOption(new Option('--rate <rate>', 'sends per unit at most: 50/s, 0.5/s, 3000/min, 100000/h, 20000/d').helpGroup('Flow control:'))
+    .addOption(new Option('--burst <n>', 'token bucket size for --rate (default: 50 ms worth, at least 1)').helpGroup('Flow control:'))
+    .addOption(new Option('--retries <n>', 'further attempts for transient failures').default('3').helpGroup('Flow control:'))
+    .addOption(new Option('--timeout <duration>', 'limit for one attempt').default('10s').helpGroup('Flow control:'))
+    .addOption(new Option('--grace <duration>', 'on Ctrl-C, how long sends in flight may take to finish').default('30s').helpGroup('Flow control:'));
+}
+
+/** Flags of output and environment. */
+export function addOutputFlags(command: Command): Command {
+  return command
+    .addOption(new Option('--json', 'also print the summary as one JSON object on stdout').helpGroup('Output:'))
+    .addOption(new Option('-q, --quiet', 'no progress, status lines or summary (warnings and errors still show)').helpGroup('Output:'))
+    .addOption(new Option('--env-file <file>', 'read KEY=VALUE secrets from this file (variables already set win)').helpGroup('Output:'));
+}
+
+/** Every channel's own flags, once each. */
+export function addChannelFlags(command: Command): Command {
+  const seen = new Set<string>();
+  for (const spec of CHANNELS) {
+    for (const flag of spec.options) {
+      const option = new Option(flag.flags, flag.description).helpGroup(`Channel ${spec.name}:`);
+      if (seen.has(option.long ?? flag.flags)) continue;
+      seen.add(option.long ?? flag.flags);
+      if (flag.repeatable) option.argParser(collect);
+      if (flag.defaultValue !== undefined) option.default(flag.defaultValue);
+      command.addOption(option);
+    }
+  }
+  return command;
+}

@@ -1,0 +1,30 @@
+/** `herald mock <channel>`: a local simulator of a channel's provider on 127.0.0.1, served until stopped. */
+import type { ChannelSpec, MockSpec } from '../channels/spec.js';
+import { ExitCode } from '../exit-codes.js';
+import type { CommandIO } from './command-io.js';
+
+/** Run a simulator until SIGINT/SIGTERM. */
+export async function mockCommand(spec: ChannelSpec, mock: MockSpec, options: Readonly<Record<string, unknown>>, io: CommandIO): Promise<ExitCode> {
+  const module = await mock.load();
+  const { terminal } = io;
+  const server = await module.start(options, (line) => terminal.err.write(`${line}\n`));
+  terminal.err.write(`herald mock ${spec.name}: ${mock.description}\nlistening on ${server.url}; point herald at it with:\n`);
+  for (const [name, value] of Object.entries(server.env)) terminal.out.write(`export ${name}=${shellValue(value)}\n`);
+  terminal.err.write('Ctrl-C stops it.\n');
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      io.signals.off('SIGINT', stop);
+      io.signals.off('SIGTERM', stop);
+      resolve();
+    };
+    io.signals.on('SIGINT', stop);
+    io.signals.on('SIGTERM', stop);
+  });
+  terminal.err.write(`herald mock ${spec.name}: ${server.stats()}\n`);
+  await server.close();
+  return ExitCode.Ok;
+}
+
+function shellValue(value: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]*$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,33 @@
+/** `herald mock <channel>`: one subcommand per simulator, with its flags; the work lives in mock-command.ts. */
+import { Option, type Command } from 'commander';
+import { CHANNELS } from '../channels/registry.js';
+import type { ExitCode } from '../exit-codes.js';
+import type { CommandIO } from './command-io.js';
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** Register `herald mock <channel>`, one subcommand per channel that has a simulator. */
+export function registerMock(program: Command, io: CommandIO, setExit: (code: ExitCode) => void): void {
+  const mock = program
+    .command('mock')
+    .summary('run a local simulator of a channel\'s provider')
+    .description('Run a local simulator of a channel\'s provider on 127.0.0.1, print the environment variables that point herald at it, and serve until stopped (Ctrl-C).')
+    .addHelpText('after', '\nExamples:\n  $ herald mock webhook --latency 10-50ms --fail-rate 0.05\n  $ herald mock email --save ./outbox');
+  for (const spec of CHANNELS) {
+    const simulator = spec.mock;
+    if (!simulator) continue;
+    const sub = mock.command(spec.name).description(`simulate ${spec.name}: ${simulator.description}`);
+    for (const flag of simulator.options) {
+      const option = new Option(flag.flags, flag.description);
+      if (flag.repeatable) option.argParser(collect);
+      if (flag.defaultValue !== undefined) option.default(flag.defaultValue);
+      sub.addOption(option);
+    }
+    sub.action(async (options: Record<string, unknown>) => {
+      const { mockCommand } = await import('./mock-command.js');
+      setExit(await mockCommand(spec, simulator, options, io));
+    });
+  }
+}

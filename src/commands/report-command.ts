@@ -1,0 +1,82 @@
+/** `herald report <log>`: what happened to every row of a result log, as text or one JSON object. */
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ConfigError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
+import { isRetryable } from '../pipeline/plan-retry.js';
+import { foldLog, type LogState } from '../results/log-state.js';
+import { SummaryFold, type SummaryJson } from '../report/summary.js';
+import { plural, summaryText } from '../ui/summary-text.js';
+import { warn } from '../ui/terminal.js';
+import type { CommandIO } from './command-io.js';
+import { shellLine } from './shell-words.js';
+
+/** `herald report --json`. */
+export interface LogReport extends SummaryJson {
+  readonly log: string;
+  readonly channel: string | null;
+  readonly runs: number;
+  readonly firstRunAt: string | null;
+  readonly lastRunAt: string | null;
+  /** Time spent sending, summed over runs. */
+  readonly durationMs: number;
+  /** Rows sent per second of sending time. */
+  readonly throughput: number;
+  /** Rows `herald retry` would send (and with --all). */
+  readonly retryable: number;
+  readonly retryableWithAll: number;
+}
+
+/** Fold a log's final states into a report. */
+export function buildReport(log: LogState): LogReport {
+  const fold = new SummaryFold();
+  let retryable = 0;
+  let retryableWithAll = 0;
+  for (const state of log.keys.values()) {
+    fold.add(state);
+    if (isRetryable(state, false)) retryable++;
+    if (isRetryable(state, true)) retryableWithAll++;
+  }
+  for (let i = 0; i < log.duplicates; i++) fold.add({ status: 'skipped', class: 'duplicate', code: null, latencyMs: null });
+  for (let i = 0; i < log.keylessInvalid; i++) fold.add({ status: 'invalid', class: 'invalid', code: null, latencyMs: null });
+  const durationMs = log.spans.reduce((sum, span) => sum + (span.end - span.start), 0);
+  const sent = fold.count('sent');
+  return {
+    ...fold.toJSON(),
+    log: log.path,
+    channel: log.runs.at(-1)?.channel ?? null,
+    runs: log.runs.length,
+    firstRunAt: log.runs[0]?.at ?? null,
+    lastRunAt: log.runs.at(-1)?.at ?? null,
+    durationMs,
+    throughput: durationMs > 0 ? Math.round((sent * 100_000) / durationMs) / 100 : 0,
+    retryable,
+    retryableWithAll,
+  };
+}
+
+/** Run `herald report`: exit 0. */
+export async function reportCommand(logArg: string, options: Readonly<Record<string, unknown>>, io: CommandIO): Promise<ExitCode> {
+  const path = resolve(io.cwd, logArg);
+  if (!statSync(path, { throwIfNoEntry: false })?.isFile()) throw new ConfigError(`${logArg}: no such result log`);
+  const log = await foldLog(path);
+  for (const warning of log.warnings) warn(io.terminal, warning);
+  if (log.runs.length === 0 && log.keys.size === 0) throw new ConfigError(`${logArg} holds no herald records`);
+  const report = buildReport(log);
+  if (options.json === true) {
+    io.terminal.out.write(JSON.stringify(report) + '\n');
+    return ExitCode.Ok;
+  }
+  const runs = `${plural(report.runs, 'run')}${report.firstRunAt ? `, ${report.firstRunAt} to ${report.lastRunAt}` : ''}`;
+  const hints: [string, string][] = [];
+  if (report.retryable > 0) hints.push(['retry', `${shellLine(['herald', 'retry', logArg])}   (sends ${report.retryable} rows)`]);
+  else if (report.retryableWithAll > 0) hints.push(['retry', `${shellLine(['herald', 'retry', logArg, '--all'])}   (sends ${report.retryableWithAll} permanent failures)`]);
+  const text = summaryText(
+    report,
+    { title: `herald report ${logArg}: ${report.channel ?? 'unknown channel'}, ${runs} — ${plural(report.rows, 'row')}`, durationMs: report.durationMs, throughput: report.throughput, log: null, hints },
+    io.terminal.outColor,
+  );
+  io.terminal.out.write(text + '\n');
+  if (report.retryableWithAll === 0) io.terminal.out.write(`  ${'retry'.padEnd(10)} nothing to retry\n`);
+  return ExitCode.Ok;
+}

@@ -1,0 +1,33 @@
+/** `herald retry`: its flags and help; the work lives in retry-command.ts, loaded when it runs. */
+import { Command } from 'commander';
+import type { ExitCode } from '../exit-codes.js';
+import type { CommandIO } from './command-io.js';
+import { addChannelFlags, addFlowFlags, addLogFlags, addOutputFlags } from './flags.js';
+
+const EXAMPLES = `
+Examples:
+  $ herald retry customers.csv.results.jsonl
+  $ herald retry customers.csv.results.jsonl --all --rate 50/s
+  $ herald retry customers.csv.results.jsonl --out retry-1.results.jsonl`;
+
+/** Register `herald retry` on the program. */
+export function registerRetry(program: Command, io: CommandIO, setExit: (code: ExitCode) => void): void {
+  const command = new Command('retry')
+    .summary('send again the rows whose last record in a result log is failed')
+    .description(
+      'Send again the rows whose last record is failed with class retryable, throttled, in-doubt or fatal (--all: every failed row), with the settings of the log\'s last run; flags given here override them. Appends to the same log unless --out names another.',
+    )
+    .argument('<log>', 'result log written by herald send')
+    .option('--all', 'retry every failed row, permanent failures included')
+    .option('--limit <n>', 'retry only the first N rows');
+  addLogFlags(command, true);
+  addFlowFlags(command);
+  addOutputFlags(command);
+  addChannelFlags(command);
+  command.addHelpText('after', EXAMPLES).action(async (log: string, _options: Record<string, unknown>, self: Command) => {
+    const given = Object.fromEntries(Object.keys(self.opts()).filter((name) => self.getOptionValueSource(name) === 'cli').map((name) => [name, self.getOptionValue(name)]));
+    const { retryCommand } = await import('./retry-command.js');
+    setExit(await retryCommand(log, given, io));
+  });
+  program.addCommand(command);
+}

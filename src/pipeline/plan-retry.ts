@@ -1,0 +1,79 @@
+/**
+ * The plan for `herald retry`: the rows of a log whose last record is `failed` with class
+ * retryable, throttled, in-doubt or fatal (every failed row with --all), plus rows left waiting
+ * for a retry when a run stopped, in input order. Rows in doubt are checked with the provider
+ * first where the channel can; elsewhere they are resent, because the user asked.
+ */
+import type { Channel } from '../channels/channel.js';
+import type { KeyState, LogState } from '../results/log-state.js';
+import { rowRecord } from '../results/row-record.js';
+import { idempotencyKeyFor } from './idempotency.js';
+import type { PlannedItem } from './work-item.js';
+
+/** Classes of failed rows `herald retry` sends without --all. */
+const RETRIED_CLASSES = new Set(['retryable', 'throttled', 'in-doubt', 'fatal']);
+
+/** Settings of a retry plan. */
+export interface RetryPlanOptions<M> {
+  readonly channel: Pick<Channel<M>, 'prepare' | 'reconcile'>;
+  readonly campaign: string;
+  /** --all: every failed row, permanent ones included. */
+  readonly all: boolean;
+  readonly limit: number | null;
+}
+
+/** Whether `herald retry` would send a row in this state (with or without --all). */
+export function isRetryable(state: Pick<KeyState, 'status' | 'class'>, all: boolean): boolean {
+  if (state.status === 'failed') return all || RETRIED_CLASSES.has(state.class ?? '');
+  // Left waiting for a retry, or in flight, when a run stopped.
+  return state.status === 'pending';
+}
+
+/** Rows per array of the retry plan. */
+const PLAN_BATCH = 128;
+
+/** The plan for `herald retry`, from a log folded with its rows kept, in arrays of up to 128. */
+export async function* planRetry<M>(log: LogState, options: RetryPlanOptions<M>): AsyncGenerator<PlannedItem<M>[]> {
+  let batch: PlannedItem<M>[] = [];
+  for (const item of retryItems(log, options)) {
+    batch.push(item);
+    if (batch.length >= PLAN_BATCH) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+function* retryItems<M>(log: LogState, options: RetryPlanOptions<M>): Generator<PlannedItem<M>> {
+  const picked = [...log.keys.entries()].filter(([, state]) => isRetryable(state, options.all) && state.row !== undefined);
+  picked.sort((a, b) => a[1].line - b[1].line);
+  let toSend = 0;
+  for (const [key, state] of picked) {
+    if (options.limit !== null && toSend >= options.limit) return;
+    const row = state.row!;
+    const idempotencyKey = state.idempotencyKey ?? idempotencyKeyFor(options.campaign, key);
+    const prepared = options.channel.prepare(row);
+    if (!prepared.ok) {
+      yield {
+        kind: 'record',
+        record: rowRecord({ key, status: 'invalid', class: 'invalid', error: `record ${state.line}: ${prepared.reason}`, attempts: state.attempts, idempotencyKey, line: state.line, row }),
+      };
+      continue;
+    }
+    const inDoubt = state.class === 'in-doubt' || (state.status === 'pending' && state.class === null);
+    toSend++;
+    yield {
+      kind: 'send',
+      key,
+      line: state.line,
+      row,
+      idempotencyKey,
+      message: prepared.message,
+      attempts: state.attempts,
+      throttledAttempts: 0,
+      firstAttemptAt: inDoubt ? state.at : null,
+      doubtSince: inDoubt && options.channel.reconcile ? state.at : null,
+    };
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * Turns input rows into a plan for `herald send`: rows to send, and records for rows settled
+ * without sending (malformed, invalid, duplicate key, in doubt on resume). With a prior log
+ * (--resume) it skips what is done and picks up what is not, as the contract's resume rules say.
+ */
+import type { Channel } from '../channels/channel.js';
+import type { InputItem, RowFields } from '../input/row.js';
+import type { KeyState, LogState } from '../results/log-state.js';
+import { isDone } from '../results/log-state.js';
+import { rowRecord } from '../results/row-record.js';
+import { idempotencyKeyOf, keyDigest } from './idempotency.js';
+import { inDoubtAction, type InDoubtPolicy } from './in-doubt.js';
+import { KeySet } from './key-set.js';
+import type { PlannedItem, SendItem } from './work-item.js';
+
+/** Settings of a send plan. */
+export interface RowPlanOptions<M> {
+  /** The field holding each row's key. */
+  readonly keyField: string;
+  readonly channel: Pick<Channel<M>, 'prepare' | 'dedupeWindowMs' | 'reconcile'>;
+  readonly campaign: string;
+  /** The log being resumed, or null for a fresh run. */
+  readonly prior: LogState | null;
+  readonly inDoubt: InDoubtPolicy;
+  /** --limit: stop after this many rows to send. */
+  readonly limit: number | null;
+  readonly now?: () => number;
+}
+
+/** The key of a row, or null when the key field is absent or empty. */
+function keyOf(fields: RowFields, keyField: string): string | null {
+  const value = fields[keyField];
+  if (value === undefined || value === null) return null;
+  const text = typeof value === 'string' ? value.trim() : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return text === '' ? null : text;
+}
+
+/** Whether a key with this prior state is to be sent again on resume (and how). */
+type ResumeStep =
+  | { readonly act: 'skip' }
+  | { readonly act: 'fail' }
+  /** `inDoubt`: the last attempt's outcome is unknown; `check`: ask the provider before sending. */
+  | { readonly act: 'send'; readonly inDoubt: boolean; readonly check: boolean };
+
+const SEND_AGAIN: ResumeStep = { act: 'send', inDoubt: false, check: false };
+
+function resumeStep(state: KeyState, options: RowPlanOptions<unknown>, now: number): ResumeStep {
+  if (isDone(state)) return { act: 'skip' };
+  if (state.status === 'failed') return state.class === 'fatal' ? SEND_AGAIN : { act: 'skip' };
+  // pending: waiting for a retry after a definite failure, or in flight / in doubt.
+  if (state.class === 'retryable' || state.class === 'throttled') return SEND_AGAIN;
+  const action = inDoubtAction(options.inDoubt, options.channel, state.at, now);
+  if (action === 'fail') return { act: 'fail' };
+  return { act: 'send', inDoubt: true, check: action === 'check' };
+}
+
+/** The plan for `herald send`, in input order, one array per batch of input. */
+export async function* planRows<M>(
+  input: AsyncIterable<readonly InputItem[]>,
+  options: RowPlanOptions<M>,
+): AsyncGenerator<PlannedItem<M>[]> {
+  const planner = new RowPlanner(options);
+  for await (const batch of input) {
+    const planned: PlannedItem<M>[] = [];
+    for (const item of batch) {
+      if (planner.full) break;
+      const step = planner.plan(item);
+      if (step) planned.push(step);
+    }
+    if (planned.length > 0) yield planned;
+    if (planner.full) return;
+  }
+}
+
+/** Plans one input item at a time (synchronous: the per-row work of the plan). */
+class RowPlanner<M> {
+  private readonly seen = new KeySet();
+  private readonly now: () => number;
+  private toSend = 0;
+
+  constructor(private readonly options: RowPlanOptions<M>) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** True once --limit rows to send have been planned. */
+  get full(): boolean {
+    return this.options.limit !== null && this.toSend >= this.options.limit;
+  }
+
+  plan(item: InputItem): PlannedItem<M> | null {
+    const { options } = this;
+    const prior = options.prior;
+    const key = item.kind === 'row' ? keyOf(item.fields, options.keyField) : null;
+    if (item.kind === 'malformed' || key === null) {
+      if (prior?.settledLines.has(item.line)) return null;
+      const reason = item.kind === 'malformed' ? item.reason : `no value in the key field '${options.keyField}'`;
+      const where = `record ${item.line} (line ${item.sourceLine})`;
+      return { kind: 'record', record: rowRecord({ key, status: 'invalid', class: 'invalid', error: `${where}: ${reason}`, line: item.line, row: item.fields }) };
+    }
+    const digest = keyDigest(options.campaign, key);
+    if (!this.seen.add(digest.readUInt32LE(16), digest.readUInt32LE(20))) {
+      if (prior?.settledLines.has(item.line)) return null;
+      return {
+        kind: 'record',
+        record: rowRecord({ key, status: 'skipped', class: 'duplicate', error: `key '${key}' already appeared in an earlier row`, line: item.line, row: item.fields }),
+      };
+    }
+    const state = prior?.keys.get(key);
+    const step = state ? resumeStep(state, options as RowPlanOptions<unknown>, this.now()) : null;
+    if (step?.act === 'skip') return null;
+    const idempotencyKey = state?.idempotencyKey ?? idempotencyKeyOf(digest);
+    if (step?.act === 'fail') {
+      return {
+        kind: 'record',
+        record: rowRecord({
+          key, status: 'failed', class: 'in-doubt', attempts: state?.attempts ?? 0, idempotencyKey, line: item.line, row: item.fields,
+          error: 'in flight when an earlier run stopped; the provider may or may not have it (herald retry sends it again)',
+        }),
+      };
+    }
+    const prepared = options.channel.prepare(item.fields);
+    if (!prepared.ok) {
+      return {
+        kind: 'record',
+        record: rowRecord({ key, status: 'invalid', class: 'invalid', error: `record ${item.line} (line ${item.sourceLine}): ${prepared.reason}`, idempotencyKey, line: item.line, row: item.fields }),
+      };
+    }
+    this.toSend++;
+    const send: SendItem<M> = {
+      kind: 'send',
+      key,
+      line: item.line,
+      row: item.fields,
+      idempotencyKey,
+      message: prepared.message,
+      attempts: state?.attempts ?? 0,
+      throttledAttempts: 0,
+      firstAttemptAt: step?.act === 'send' && step.inDoubt && state ? state.at : null,
+      doubtSince: step?.act === 'send' && step.check && state ? state.at : null,
+    };
+    return send;
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * One writer per result log: a `<log>.lock` file holding the owner's pid, host and process start
+ * time, created exclusively. A lock whose process no longer runs (or whose pid now belongs to
+ * another process) is taken over.
+ */
+import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { LogRefusedError } from '../errors.js';
+
+/** What a lock file records about its owner. */
+interface LockOwner {
+  readonly pid: number;
+  readonly host: string;
+  /** Process start time (Linux /proc jiffies), to tell a reused pid from the owner. */
+  readonly start: string | null;
+  readonly since: string;
+  readonly command?: string;
+}
+
+function processStart(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Field 22 (starttime) counted after the ")" that closes the command name.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function isRunning(owner: LockOwner): boolean {
+  if (owner.host !== hostname()) return true;
+  try {
+    process.kill(owner.pid, 0);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  const start = processStart(owner.pid);
+  return owner.start === null || start === null || start === owner.start;
+}
+
+function readOwner(lockPath: string): LockOwner | null {
+  try {
+    return JSON.parse(readFileSync(lockPath, 'utf8')) as LockOwner;
+  } catch {
+    return null;
+  }
+}
+
+/** A held lock; `release()` removes it. */
+export interface LogLock {
+  release(): void;
+}
+
+/** Take the lock of the log at `logPath`, or throw LogRefusedError naming the process that holds it. */
+export function lockLog(logPath: string, command: string): LogLock {
+  const lockPath = `${logPath}.lock`;
+  const owner: LockOwner = {
+    pid: process.pid,
+    host: hostname(),
+    start: processStart(process.pid),
+    since: new Date().toISOString(),
+    command,
+  };
+  const temp = `${lockPath}.${process.pid}`;
+  writeFileSync(temp, JSON.stringify(owner) + '\n', { mode: 0o644 });
+  try {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        linkSync(temp, lockPath);
+        return { release: () => releaseIfOurs(lockPath) };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      const holder = readOwner(lockPath);
+      if (holder && isRunning(holder)) {
+        const where = holder.host === owner.host ? '' : ` on ${holder.host}`;
+        throw new LogRefusedError(
+          `${logPath} is in use by another herald (pid ${holder.pid}${where}, since ${holder.since}); wait for it to finish or stop it`,
+        );
+      }
+      // Stale: its process is gone. Remove it and try again.
+      try {
+        unlinkSync(lockPath);
+      } catch {
+        // Another process took it over first; the next attempt sees its lock.
+      }
+    }
+    throw new LogRefusedError(`${logPath}: cannot take its lock file ${lockPath}`);
+  } finally {
+    unlinkSync(temp);
+  }
+}
+
+function releaseIfOurs(lockPath: string): void {
+  const holder = readOwner(lockPath);
+  if (holder && holder.pid === process.pid && holder.host === hostname()) {
+    try {
+      unlinkSync(lockPath);
+    } catch {
+      // Already gone.
+    }
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * Reads a result log line by line without loading it whole. A torn last line (the writer died
+ * mid-write) and lines that are not records are skipped with a warning.
+ */
+import { createReadStream, openSync, readSync, closeSync, fstatSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { LogRecord } from './record.js';
+
+/** What a scan learned about the file besides its records. */
+export interface LogScan {
+  /** False when the last line has no newline (torn): the next append must start a fresh line. */
+  readonly endsWithNewline: boolean;
+  /** One line each, naming the log and line. */
+  readonly warnings: readonly string[];
+  /** Records read. */
+  readonly records: number;
+}
+
+function lastByteIsNewline(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (size === 0) return true;
+    const byte = Buffer.alloc(1);
+    readSync(fd, byte, 0, 1, size - 1);
+    return byte[0] === 0x0a;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function isRecord(value: unknown): value is LogRecord {
+  if (typeof value !== 'object' || value === null) return false;
+  const type = (value as { type?: unknown }).type;
+  if (type === 'run') return true;
+  // Row records written by any version carry key and status.
+  return 'status' in value && 'key' in value;
+}
+
+/** Call `visit` for every record of the log at `path`, in order. */
+export async function scanLog(path: string, visit: (record: LogRecord, lineNo: number) => void): Promise<LogScan> {
+  const endsWithNewline = lastByteIsNewline(path);
+  const warnings: string[] = [];
+  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+  let lineNo = 0;
+  let records = 0;
+  let pendingBad: number | null = null;
+  for await (const line of lines) {
+    lineNo++;
+    if (pendingBad !== null) {
+      warnings.push(`${path} line ${pendingBad}: not a herald record; ignored`);
+      pendingBad = null;
+    }
+    if (line.trim() === '') continue;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      pendingBad = lineNo;
+      continue;
+    }
+    if (!isRecord(parsed)) {
+      warnings.push(`${path} line ${lineNo}: not a herald record; ignored`);
+      continue;
+    }
+    records++;
+    visit(parsed, lineNo);
+  }
+  if (pendingBad !== null) {
+    warnings.push(
+      pendingBad === lineNo && !endsWithNewline
+        ? `${path} line ${pendingBad}: torn last line (a run died while writing it); ignored`
+        : `${path} line ${pendingBad}: not a herald record; ignored`,
+    );
+  }
+  return { endsWithNewline, warnings, records };
+}

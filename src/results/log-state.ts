@@ -1,0 +1,110 @@
+/**
+ * Folds a result log into what resume, retry and report need: the last run record and each
+ * key's state (its last row record, not counting skipped/duplicate records).
+ */
+import type { LogRecord, RowClass, RowRecord, RowStatus, RunRecord } from './record.js';
+import { scanLog } from './log-reader.js';
+
+/** The state of one key: its last counting row record, trimmed to what callers use. */
+export interface KeyState {
+  readonly status: RowStatus;
+  readonly class: RowClass | null;
+  readonly code: string | null;
+  readonly error: string | null;
+  readonly attempts: number;
+  readonly idempotencyKey: string | null;
+  readonly messageId: string | null;
+  readonly latencyMs: number | null;
+  /** Time of the record, ms since the epoch. */
+  readonly at: number;
+  readonly line: number;
+  /** The row's fields: kept only when asked for, and only for rows not yet done. */
+  readonly row?: Readonly<Record<string, unknown>>;
+}
+
+/** A folded log. */
+export interface LogState {
+  readonly path: string;
+  readonly runs: readonly RunRecord[];
+  /** Each run's time span, ms since the epoch: from its run record to its last row record. */
+  readonly spans: readonly { readonly start: number; readonly end: number }[];
+  readonly keys: ReadonlyMap<string, KeyState>;
+  /** Lines recorded without a key of their own (duplicates, key-less invalid rows): done on resume. */
+  readonly settledLines: ReadonlySet<number>;
+  /** Skipped (duplicate) records, counted for reports. */
+  readonly duplicates: number;
+  /** Invalid records without a key, counted for reports. */
+  readonly keylessInvalid: number;
+  readonly endsWithNewline: boolean;
+  readonly warnings: readonly string[];
+}
+
+/** What to keep while folding. */
+export interface FoldOptions {
+  /** Keep `row` for keys whose state is pending or failed (needed by retry). */
+  readonly keepRows?: boolean;
+}
+
+/** True when a status is final for good (resume never sends it again). */
+export function isDone(state: Pick<KeyState, 'status'>): boolean {
+  return state.status === 'sent' || state.status === 'invalid' || state.status === 'skipped';
+}
+
+function toState(record: RowRecord, keepRows: boolean): KeyState {
+  const keep = keepRows && (record.status === 'failed' || record.status === 'pending');
+  return {
+    status: record.status,
+    class: record.class,
+    code: record.code,
+    error: record.error,
+    attempts: record.attempts,
+    idempotencyKey: record.idempotencyKey,
+    messageId: record.messageId,
+    latencyMs: record.latencyMs,
+    at: Date.parse(record.at),
+    line: record.line,
+    ...(keep ? { row: record.row } : {}),
+  };
+}
+
+/** Read and fold the log at `path`. */
+export async function foldLog(path: string, options: FoldOptions = {}): Promise<LogState> {
+  const runs: RunRecord[] = [];
+  const spans: { start: number; end: number }[] = [];
+  const keys = new Map<string, KeyState>();
+  const settledLines = new Set<number>();
+  let duplicates = 0;
+  let keylessInvalid = 0;
+  const scan = await scanLog(path, (record: LogRecord) => {
+    if (record.type === 'run') {
+      runs.push(record);
+      const start = Date.parse(record.at);
+      spans.push({ start, end: start });
+      return;
+    }
+    const span = spans.at(-1);
+    if (span) span.end = Math.max(span.end, Date.parse(record.at));
+    if (record.status === 'skipped') {
+      duplicates++;
+      settledLines.add(record.line);
+      return;
+    }
+    if (record.key === null) {
+      keylessInvalid++;
+      settledLines.add(record.line);
+      return;
+    }
+    keys.set(record.key, toState(record, options.keepRows === true));
+  });
+  return {
+    path,
+    runs,
+    spans,
+    keys,
+    settledLines,
+    duplicates,
+    keylessInvalid,
+    endsWithNewline: scan.endsWithNewline,
+    warnings: scan.warnings,
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * Appends records to the result log with group commit: records appended during one turn of the
+ * event loop go out together in one write, and `commit()` resolves once everything appended before
+ * the call has been written (the write completed, not merely buffered). The file is opened for
+ * appending only: nothing is ever overwritten.
+ */
+import { closeSync, fdatasync, openSync, writeSync } from 'node:fs';
+import { encodeRecord } from './encode-record.js';
+import type { LogRecord } from './record.js';
+
+/** Where records go. A distributed run would implement this over a shared store. */
+export interface ResultSink {
+  /** Queue a record for the next write; `rowJson` is its row already serialised, when known. */
+  append(record: LogRecord, rowJson?: string): void;
+  /** Resolves when every record appended so far is written. */
+  commit(): Promise<void>;
+  /** Bytes queued and not yet written (for backpressure). */
+  readonly queuedBytes: number;
+}
+
+/** The result log file, appended with group commit. */
+export class LogWriter implements ResultSink {
+  private queue: string[] = [];
+  private queued = 0;
+  /** Resolves when the records queued so far are written; created by the first commit() of a group. */
+  private group: { promise: Promise<void>; resolve(): void; reject(error: Error): void } | null = null;
+  private failure: Error | null = null;
+
+  private constructor(private readonly fd: number, readonly path: string) {}
+
+  /**
+   * Open `path` for appending (creating it). When the file's last line is torn (no final newline),
+   * the first write starts on a fresh line.
+   */
+  static open(path: string, endsWithNewline: boolean): LogWriter {
+    const writer = new LogWriter(openSync(path, 'a'), path);
+    if (!endsWithNewline) writer.queue.push('\n');
+    return writer;
+  }
+
+  get queuedBytes(): number {
+    return this.queued;
+  }
+
+  append(record: LogRecord, rowJson?: string): void {
+    const line = encodeRecord(record, rowJson);
+    this.queue.push(line);
+    this.queued += line.length;
+  }
+
+  commit(): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.queue.length === 0) return this.group?.promise ?? Promise.resolve();
+    if (!this.group) {
+      let resolve!: () => void;
+      let reject!: (error: Error) => void;
+      const promise = new Promise<void>((ok, fail) => {
+        resolve = ok;
+        reject = fail;
+      });
+      this.group = { promise, resolve, reject };
+      // Written at the end of this turn of the event loop: everything appended meanwhile (a burst
+      // of answers read from many sockets) goes out in the same write.
+      setImmediate(() => this.flushGroup());
+    }
+    return this.group.promise;
+  }
+
+  private flushGroup(): void {
+    const group = this.group;
+    this.group = null;
+    try {
+      this.flushNow();
+      group?.resolve();
+    } catch (error) {
+      this.failure = new Error(`cannot write the result log ${this.path}: ${(error as Error).message}`);
+      group?.reject(this.failure);
+    }
+  }
+
+  /**
+   * Write whatever is queued, synchronously: a small write to the page cache costs less than a
+   * round trip through the thread pool, and it is complete when this returns.
+   */
+  flushNow(): void {
+    if (this.queue.length === 0) return;
+    const data = this.queue.length === 1 ? this.queue[0]! : this.queue.join('');
+    this.queue = [];
+    this.queued = 0;
+    const bytes = Buffer.from(data, 'utf8');
+    for (let offset = 0; offset < bytes.length; ) offset += writeSync(this.fd, bytes, offset, bytes.length - offset);
+  }
+
+  /** Write what is queued, sync the file to disk and close it. */
+  async close(): Promise<void> {
+    await this.commit();
+    await new Promise<void>((resolve) => fdatasync(this.fd, () => resolve()));
+    closeSync(this.fd);
+  }
+}

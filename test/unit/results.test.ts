@@ -1,0 +1,96 @@
+/** The result log on disk: group-committed writer, reader (torn lines), fold, lock. */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LogWriter } from '../../src/results/log-writer.js';
+import { foldLog } from '../../src/results/log-state.js';
+import { lockLog } from '../../src/results/log-lock.js';
+import { rowRecord } from '../../src/results/row-record.js';
+import type { RowRecord } from '../../src/results/record.js';
+import { tempDir } from '../helpers/cli.js';
+
+let dir: string;
+let cleanup: () => void;
+beforeEach(() => ({ dir, cleanup } = tempDir()));
+afterEach(() => cleanup());
+
+function row(key: string | null, status: RowRecord['status'], extra: Partial<RowRecord> = {}): RowRecord {
+  const at = new Date('2026-01-01T00:00:01.000Z');
+  return { ...rowRecord({ key, status, line: Number(key?.slice(1) ?? 0) + 1, row: { id: key } }, at), ...extra };
+}
+
+describe('LogWriter', () => {
+  it('groups records appended while a write is in progress, and commit() resolves once they are on disk', async () => {
+    const path = join(dir, 'log.jsonl');
+    const writer = LogWriter.open(path, true);
+    const commits: Promise<void>[] = [];
+    for (let i = 0; i < 100; i++) {
+      writer.append(row(`k${i}`, 'pending'));
+      commits.push(writer.commit());
+    }
+    await commits[0];
+    expect(readFileSync(path, 'utf8')).toContain('"key":"k0"');
+    await Promise.all(commits);
+    expect(readFileSync(path, 'utf8').trim().split('\n')).toHaveLength(100);
+    await writer.close();
+  });
+  it('starts on a fresh line after a torn last line, and never truncates', async () => {
+    const path = join(dir, 'log.jsonl');
+    writeFileSync(path, '{"type":"row","key":"a","status":"sent"}\n{"type":"row","ke');
+    const writer = LogWriter.open(path, false);
+    writer.append(row('k1', 'sent'));
+    await writer.close();
+    const lines = readFileSync(path, 'utf8').split('\n');
+    expect(lines[0]).toBe('{"type":"row","key":"a","status":"sent"}');
+    expect(lines[1]).toBe('{"type":"row","ke');
+    expect(JSON.parse(lines[2]!)).toMatchObject({ key: 'k1' });
+  });
+});
+
+describe('foldLog', () => {
+  it("keeps each key's last record, not counting skipped ones; key-less and duplicate lines are settled", async () => {
+    const path = join(dir, 'log.jsonl');
+    const lines = [
+      { type: 'run', v: 1, at: '2026-01-01T00:00:00.000Z', herald: '0', runId: 'r', campaign: 'c', command: 'send', channel: 'webhook', input: null, settings: {} },
+      row('k1', 'pending'),
+      row('k1', 'sent', { at: '2026-01-01T00:00:05.000Z' }),
+      row('k1', 'skipped', { class: 'duplicate', line: 9 }),
+      row(null, 'invalid', { line: 4 }),
+      row('k2', 'failed', { class: 'retryable' }),
+    ];
+    writeFileSync(path, lines.map((l) => JSON.stringify(l)).join('\n') + '\n{"torn":');
+    const state = await foldLog(path, { keepRows: true });
+    expect(state.keys.get('k1')).toMatchObject({ status: 'sent' });
+    expect(state.keys.get('k1')!.row).toBeUndefined();
+    expect(state.keys.get('k2')).toMatchObject({ status: 'failed', class: 'retryable', row: { id: 'k2' } });
+    expect([...state.settledLines].sort()).toEqual([4, 9]);
+    expect(state.duplicates).toBe(1);
+    expect(state.endsWithNewline).toBe(false);
+    expect(state.warnings).toEqual([`${path} line 7: torn last line (a run died while writing it); ignored`]);
+    expect(state.spans[0]!.end - state.spans[0]!.start).toBe(5000);
+  });
+  it('warns about a bad line in the middle and goes on', async () => {
+    const path = join(dir, 'log.jsonl');
+    writeFileSync(path, `${JSON.stringify(row('k1', 'sent'))}\ngarbage\n${JSON.stringify(row('k2', 'sent'))}\n`);
+    const state = await foldLog(path);
+    expect(state.keys.size).toBe(2);
+    expect(state.warnings).toEqual([`${path} line 2: not a herald record; ignored`]);
+  });
+});
+
+describe('lockLog', () => {
+  it('refuses a second holder naming the process, takes over a stale lock, and releases', () => {
+    const path = join(dir, 'log.jsonl');
+    const lock = lockLog(path, 'send');
+    expect(() => lockLog(path, 'send')).toThrow(new RegExp(`pid ${process.pid}`));
+    lock.release();
+    expect(existsSync(`${path}.lock`)).toBe(false);
+    // A lock left by a process that no longer runs.
+    writeFileSync(`${path}.lock`, JSON.stringify({ pid: 2 ** 22 + 17, host: hostname(), start: null, since: 'earlier' }));
+    const taken = lockLog(path, 'send');
+    expect(JSON.parse(readFileSync(`${path}.lock`, 'utf8'))).toMatchObject({ pid: process.pid });
+    taken.release();
+    expect(existsSync(`${path}.lock`)).toBe(false);
+  });
+});

@@ -1,0 +1,64 @@
+/** Templates: strict placeholders, escaping for where values land, JSON bodies. */
+import { describe, expect, it } from 'vitest';
+import { headerValue, html, jsonString, urlComponent, asIs } from '../../src/render/escape.js';
+import { compileJsonTemplate } from '../../src/render/json-template.js';
+import { compileTemplate } from '../../src/render/template.js';
+
+describe('compileTemplate', () => {
+  it('replaces {{field}} (spaces allowed in names and around them) and lists the fields once', () => {
+    const t = compileTemplate('Hi {{ name }}, call {{Contact Phone}} ({{name}})', 't.txt', { escape: asIs });
+    expect(t.fields).toEqual(['name', 'Contact Phone']);
+    expect(t.render({ name: 'Ann', 'Contact Phone': '123' })).toEqual({ ok: true, text: 'Hi Ann, call 123 (Ann)' });
+  });
+  it('makes a row invalid when a field is missing, but an empty value is present', () => {
+    const t = compileTemplate('Hi {{name}}', 't.txt', { escape: asIs });
+    expect(t.render({})).toEqual({ ok: false, reason: 't.txt uses {{name}}, which this row lacks' });
+    expect(t.render({ name: '' })).toEqual({ ok: true, text: 'Hi ' });
+  });
+  it('renders JSONL values: numbers and booleans as text, null as empty, objects as JSON', () => {
+    const t = compileTemplate('{{n}} {{b}} [{{z}}] {{o}}', 't', { escape: asIs });
+    expect(t.render({ n: 4.5, b: true, z: null, o: { a: 1 } })).toEqual({ ok: true, text: '4.5 true [] {"a":1}' });
+  });
+  it.each([
+    ['{{}}', /empty placeholder/],
+    ['line 1\nHi {{name', /line 2: '\{\{' without a matching/],
+  ])('refuses %j naming the line', (source, error) => {
+    expect(() => compileTemplate(source, 'bad.txt', { escape: asIs })).toThrow(error);
+  });
+});
+
+describe('escapers', () => {
+  const cases: [string, (v: string, f: string) => string, string, string][] = [
+    ['JSON string content', jsonString, 'a "q" \\ \n é', 'a \\"q\\" \\\\ \\n é'],
+    ['URL component', urlComponent, 'a b/c?d=é&', 'a%20b%2Fc%3Fd%3D%C3%A9%26'],
+    ['HTML', html, `<b>"Tom" & 'Jerry'</b>`, '&lt;b&gt;&quot;Tom&quot; &amp; &#39;Jerry&#39;&lt;/b&gt;'],
+    ['header (plain)', headerValue, 'Zoë', 'Zoë'],
+  ];
+  it.each(cases)('%s', (_name, escape, value, expected) => {
+    expect(escape(value, 'f')).toBe(expected);
+  });
+  it('a header value can never carry a line break', () => {
+    const t = compileTemplate('X-Name: {{name}}', '--header', { escape: headerValue });
+    const rendered = t.render({ name: 'a\r\nBcc: evil@example.com' });
+    expect(rendered.ok).toBe(false);
+  });
+});
+
+describe('compileJsonTemplate', () => {
+  it('escapes values as string content so no value can change the structure', () => {
+    const t = compileJsonTemplate('{"text": "Hello {{name}}", "id": "{{id}}"}', 'b.json');
+    const rendered = t.render({ name: '", "admin": true, "x": "', id: '7' });
+    expect(rendered.ok && JSON.parse(rendered.text)).toEqual({ text: 'Hello ", "admin": true, "x": "', id: '7' });
+  });
+  it('refuses a placeholder outside a string, naming the file and line', () => {
+    expect(() => compileJsonTemplate('{\n  "n": {{count}}\n}', 'push.json')).toThrow(/push\.json line 2: \{\{count\}\} must stand inside a JSON string/);
+  });
+  it('refuses a template that is not JSON', () => {
+    expect(() => compileJsonTemplate('{"a": "{{x}}",}', 'push.json')).toThrow(/push\.json is not valid JSON/);
+  });
+  it('understands escaped quotes inside strings', () => {
+    const t = compileJsonTemplate('{"a": "say \\"{{x}}\\""}', 'b.json');
+    const rendered = t.render({ x: 'hi' });
+    expect(rendered.ok && JSON.parse(rendered.text)).toEqual({ a: 'say "hi"' });
+  });
+});
