@@ -165,6 +165,7 @@ export function create(setup: ChannelSetup): Promise<Channel> {
       : new AliyunRpcClient(settings.endpoint, settings.credentials, {
           connections: setup.concurrency,
           timeoutMs: setup.timeoutMs,
+          insecureTls: setup.options.insecureTls === true,
         });
   const warn = (line: string): void => setup.warn(line);
   return Promise.resolve(new AliyunSmsChannel(settings, client, setup.toField ?? 'phone', warn) as Channel);

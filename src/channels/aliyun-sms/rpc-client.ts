@@ -4,7 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'undici';
-import { createPool } from '../http/pool.js';
+import { exchange } from '../http/exchange.js';
+import { createPool, type HttpPoolOptions } from '../http/pool.js';
 import { signedQuery, type RpcParams } from './signature.js';
 
 /** Dysmsapi's API version. */
@@ -51,7 +52,7 @@ export class AliyunRpcClient {
   constructor(
     private readonly endpoint: URL,
     private readonly credentials: AliyunCredentials,
-    options: { readonly connections: number; readonly timeoutMs: number },
+    options: HttpPoolOptions,
   ) {
     this.pool = createPool(endpoint.origin, options);
   }
@@ -64,15 +65,18 @@ export class AliyunRpcClient {
   /** POST one signed action with its business parameters; resolves with the answer, whatever its code. */
   async call(action: string, params: RpcParams, signal: AbortSignal): Promise<RpcAnswer> {
     const all = { ...params, ...commonParams(action, this.credentials.accessKeyId, new Date(), randomUUID()) };
-    const response = await this.pool.request({
-      method: 'POST',
-      path: '/',
-      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', accept: 'application/json' },
-      body: signedQuery('POST', all, this.credentials.accessKeySecret),
+    const answer = await exchange(
+      this.pool,
+      {
+        origin: this.endpoint.origin,
+        path: '/',
+        method: 'POST',
+        headers: ['content-type', 'application/x-www-form-urlencoded; charset=utf-8', 'accept', 'application/json'],
+        body: signedQuery('POST', all, this.credentials.accessKeySecret),
+      },
       signal,
-    });
-    const text = await response.body.text();
-    return { status: response.statusCode, body: parseObject(text) };
+    );
+    return { status: answer.status, body: parseObject(answer.body) };
   }
 
   /** Close the pool's connections. */

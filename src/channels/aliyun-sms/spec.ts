@@ -26,7 +26,9 @@ export const aliyunSmsSpec: ChannelSpec = {
     {
       flags: '--template-text <file>',
       description: 'the approved template\'s text with ${name} variables: shows the SMS and its billed length',
+      path: true,
     },
+    { flags: '--insecure-tls', description: 'do not verify TLS certificates of the provider or receiver (testing only)' },
   ],
   load: async () => (await import('./channel.js')).aliyunSmsModule,
   mock: {

@@ -5,6 +5,7 @@
  */
 import type { Pool } from 'undici';
 import type { Channel, ChannelModule, ChannelSetup, Prepared, SendContext, SendResult } from '../channel.js';
+import { answerHeader, exchange } from '../http/exchange.js';
 import { networkErrorResult } from '../http/network-error.js';
 import { createPool } from '../http/pool.js';
 import type { RowFields } from '../../input/row.js';
@@ -88,15 +89,18 @@ class TwilioChannel implements Channel<TwilioMessage> {
   async send(message: TwilioMessage, ctx: SendContext): Promise<SendResult> {
     const { pool, authorization } = this.connection();
     try {
-      const response = await pool.request({
-        method: 'POST',
-        path: `${this.basePath()}/Messages.json`,
-        headers: { authorization, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-        body: this.form(message),
-        signal: ctx.signal,
-      });
-      const body = parseJson(await response.body.text());
-      return classifyTwilio(response.statusCode, body, response.headers['retry-after'], Date.now());
+      const answer = await exchange(
+        pool,
+        {
+          origin: this.settings.endpoint.origin,
+          path: `${this.basePath()}/Messages.json`,
+          method: 'POST',
+          headers: ['authorization', authorization, 'content-type', 'application/x-www-form-urlencoded', 'accept', 'application/json'],
+          body: this.form(message),
+        },
+        ctx.signal,
+      );
+      return classifyTwilio(answer.status, parseJson(answer.body), answerHeader(answer, 'retry-after'), Date.now());
     } catch (error) {
       return networkErrorResult(error, this.settings.endpoint.host, ctx.signal.aborted);
     }
@@ -106,10 +110,13 @@ class TwilioChannel implements Channel<TwilioMessage> {
   async verify(signal: AbortSignal): Promise<SendResult | null> {
     const { pool, authorization } = this.connection();
     try {
-      const response = await pool.request({ method: 'GET', path: `${this.basePath()}.json`, headers: { authorization, accept: 'application/json' }, signal });
-      const body = parseJson(await response.body.text());
-      if (response.statusCode === 200) return null;
-      const result = classifyTwilio(response.statusCode, body, undefined, Date.now());
+      const answer = await exchange(
+        pool,
+        { origin: this.settings.endpoint.origin, path: `${this.basePath()}.json`, method: 'GET', headers: ['authorization', authorization, 'accept', 'application/json'] },
+        signal,
+      );
+      if (answer.status === 200) return null;
+      const result = classifyTwilio(answer.status, parseJson(answer.body), undefined, Date.now());
       return result.outcome === 'fatal' ? result : null;
     } catch {
       return null;
@@ -147,7 +154,11 @@ export function create(setup: ChannelSetup): Promise<Channel> {
   const pool =
     settings.credentials === null || setup.dryRun
       ? null
-      : createPool(settings.endpoint.origin, { connections: setup.concurrency, timeoutMs: setup.timeoutMs });
+      : createPool(settings.endpoint.origin, {
+          connections: setup.concurrency,
+          timeoutMs: setup.timeoutMs,
+          insecureTls: setup.options.insecureTls === true,
+        });
   return Promise.resolve(new TwilioChannel(settings, setup.toField ?? 'phone', pool) as Channel);
 }
 

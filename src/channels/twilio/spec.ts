@@ -18,7 +18,8 @@ export const twilioSpec: ChannelSpec = {
   options: [
     { flags: '--from <number>', description: 'sender: a Twilio number in E.164 (+14155552671) or an alphanumeric sender ID' },
     { flags: '--messaging-service-sid <sid>', description: 'sender: a Messaging Service (MG…) that picks the number' },
-    { flags: '--template <file>', description: 'the SMS body with {{field}} placeholders (the file\'s text less one trailing newline)' },
+    { flags: '--template <file>', description: 'the SMS body with {{field}} placeholders (the file\'s text less one trailing newline)', path: true },
+    { flags: '--insecure-tls', description: 'do not verify TLS certificates of the provider or receiver (testing only)' },
   ],
   load: async () => (await import('./channel.js')).twilioModule,
   mock: {
