@@ -18,10 +18,7 @@ const MAX_PAGES = 20;
 const ACCEPTANCE_SPAN_MS = 10 * 60_000;
 /** Tolerance between our clock and Aliyun's when comparing a batch message's send time. */
 const CLOCK_SKEW_MS = 2 * 60_000;
-/**
- * A message accepted a moment ago may not be listed yet, so the query waits until the attempt
- * is this old: only then is "not listed" proof of absence.
- */
+/** A message accepted a moment ago may not be listed yet: "not listed" is proof of absence only this long after the attempt. */
 export const RECONCILE_SETTLE_MS = 2_000;
 /** QuerySendDetails looks back 30 days at most. */
 const MAX_AGE_MS = 29 * 24 * 3_600_000;
@@ -73,25 +70,10 @@ function isOurs(detail: SendDetail, scope: ReconcileScope, ctx: ReconcileContext
   );
 }
 
-/** Ask Aliyun whether the message of a row whose send had an unknown outcome was accepted. */
-export async function reconcileMessage(
-  scope: ReconcileScope,
-  message: AliyunMessage,
-  ctx: ReconcileContext,
-  now: Date,
-): Promise<Reconciliation> {
-  if (now.getTime() - ctx.attemptedAt.getTime() > MAX_AGE_MS) {
-    return { state: 'unknown', detail: 'the attempt is older than QuerySendDetails looks back (30 days)' };
-  }
-  const wait = ctx.attemptedAt.getTime() + RECONCILE_SETTLE_MS - now.getTime();
-  if (wait > 0) {
-    try {
-      await sleep(wait, undefined, { signal: ctx.signal });
-    } catch {
-      return { state: 'unknown', detail: 'stopped before QuerySendDetails could be asked' };
-    }
-  }
-  const dates = [...new Set([chinaDate(ctx.attemptedAt), chinaDate(new Date(ctx.attemptedAt.getTime() + ACCEPTANCE_SPAN_MS))])];
+/** One pass over the number's listed messages of the dates the attempt may fall on. */
+async function lookUp(scope: ReconcileScope, message: AliyunMessage, ctx: ReconcileContext): Promise<Reconciliation> {
+  const at = ctx.attemptedAt.getTime();
+  const dates = [...new Set([at - ACCEPTANCE_SPAN_MS, at, at + ACCEPTANCE_SPAN_MS].map((ms) => chinaDate(new Date(ms))))];
   for (const date of dates) {
     for (let page = 1; page <= MAX_PAGES; page++) {
       let answer;
@@ -118,4 +100,29 @@ export async function reconcileMessage(
     }
   }
   return { state: 'absent', detail: `not listed by QuerySendDetails (${message.phone})` };
+}
+
+/**
+ * Ask Aliyun whether the message of a row whose send had an unknown outcome was accepted. A
+ * message not listed while the attempt is younger than the settle time is looked up once more
+ * when it is old enough (or is `unknown` when the run stops first).
+ */
+export async function reconcileMessage(
+  scope: ReconcileScope,
+  message: AliyunMessage,
+  ctx: ReconcileContext,
+  now: Date,
+): Promise<Reconciliation> {
+  if (now.getTime() - ctx.attemptedAt.getTime() > MAX_AGE_MS) {
+    return { state: 'unknown', detail: 'the attempt is older than QuerySendDetails looks back (30 days)' };
+  }
+  const first = await lookUp(scope, message, ctx);
+  const wait = ctx.attemptedAt.getTime() + RECONCILE_SETTLE_MS - Date.now();
+  if (first.state !== 'absent' || wait <= 0) return first;
+  try {
+    await sleep(wait, undefined, { signal: ctx.signal });
+  } catch {
+    return { state: 'unknown', detail: 'not listed by QuerySendDetails yet, and sent too recently to be sure it is absent' };
+  }
+  return lookUp(scope, message, ctx);
 }

@@ -23,6 +23,11 @@ export const aliyunMockOptions: readonly OptionSpec[] = [
     repeatable: true,
   },
   {
+    flags: '--query-fault <NAME=WHEN>',
+    description: 'inject a fault into QuerySendDetails (an Aliyun code, or hang|drop); WHEN counts query requests (repeatable)',
+    repeatable: true,
+  },
+  {
     flags: '--error <NUMBER=CODE>',
     description: 'answer CODE to every send to NUMBER, e.g. 13800000000=isv.MOBILE_NUMBER_ILLEGAL (repeatable)',
     repeatable: true,
@@ -46,6 +51,8 @@ export const aliyunMockOptions: readonly OptionSpec[] = [
 export interface AliyunMockConfig {
   readonly port: number;
   readonly faults: readonly FaultRule[];
+  /** Faults of QuerySendDetails (`first:N` counts query requests). */
+  readonly queryFaults: readonly FaultRule[];
   /** Number (normalised) → code answered to sends to it. */
   readonly numberErrors: ReadonlyMap<string, string>;
   readonly limits: FlowLimits;
@@ -81,6 +88,7 @@ export function parseAliyunMockOptions(options: Readonly<Record<string, unknown>
   return {
     port: whole(options, 'port', '--port', 0),
     faults: parseFaults(list(options.fault), knownCode),
+    queryFaults: parseFaults(list(options.queryFault), knownCode),
     numberErrors,
     limits: {
       perMinute: whole(options, 'perMinute', '--per-minute', 1),

@@ -46,6 +46,7 @@ export async function startAliyunMock(options: Readonly<Record<string, unknown>>
   const config = parseAliyunMockOptions(options);
   const store = new SmsStore(config.limits);
   const plan = new FaultPlan(config.faults, seededRandom(config.seed));
+  const queryPlan = new FaultPlan(config.queryFaults, seededRandom(config.seed + 1));
   const nonces = new NonceBook(config.timestampWindowMs);
   const keys = new Map([[MOCK_ACCESS_KEY_ID, MOCK_ACCESS_KEY_SECRET]]);
   const counters: AliyunMockCounters = {
@@ -60,6 +61,7 @@ export async function startAliyunMock(options: Readonly<Record<string, unknown>>
     faults: {},
   };
   let sendRequests = 0;
+  let queryRequests = 0;
   const delays = new Delays();
 
   function reply(res: ServerResponse, answer: MockAnswer, format: string | undefined, delayMs = config.latencyMs): void {
@@ -122,10 +124,18 @@ export async function startAliyunMock(options: Readonly<Record<string, unknown>>
     const action = params.Action!;
     bump(counters.byAction, action);
     if (action !== 'QuerySendDetails') return send(action, params, res);
+    const fault = queryPlan.pick({ sendRequests: queryRequests++, accepted: store.accepted.length, messages: 0 });
+    if (fault !== null) {
+      bump(counters.faults, `query:${fault}`);
+      if (fault === 'drop') return void res.socket?.destroy();
+      if (fault === 'hang') return;
+      if (fault !== 'late') return reply(res, errorAnswer(fault, HOST), params.Format);
+    }
     const query = checkQuery(params);
     if (!query.ok) return reply(res, errorAnswer(query.code, HOST, query.message), params.Format);
     const page = store.query(query.phone, query.date, query.page, query.pageSize, query.bizId, Date.now());
-    reply(res, okAnswer(action, { TotalCount: String(page.total), SmsSendDetailDTOs: { SmsSendDetailDTO: page.items } }), params.Format);
+    const answer = okAnswer(action, { TotalCount: String(page.total), SmsSendDetailDTOs: { SmsSendDetailDTO: page.items } });
+    reply(res, answer, params.Format, fault === 'late' ? config.lateMs : config.latencyMs);
   }
 
   const server = await listenLoopback(config.port, counters, delays, handle, log);

@@ -105,7 +105,7 @@ describe('aliyun-sms reconcile through QuerySendDetails', () => {
     }
   });
 
-  it('says unknown when QuerySendDetails cannot answer, or the run stops before it can ask', async () => {
+  it('says unknown when QuerySendDetails cannot answer, or the run stops before an absence is certain', async () => {
     const mock = await startMock({});
     const channel = await channelFor(mock);
     const message = prepare(channel, 1);
