@@ -1,0 +1,104 @@
+// `herald send --channel twilio` as a user runs it: the built command as a process against the
+// Twilio simulator on 127.0.0.1. Asserts exit codes, output, the result log and what the
+// simulator received.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startTwilioMock, type TwilioMockServer } from '../../../src/mock/twilio/server.js';
+import { runHerald, tempDir } from '../../helpers/cli.js';
+import { lastByKey } from '../../helpers/files.js';
+
+const FROM = '+14155550000';
+const NO_TWILIO = { TWILIO_ACCOUNT_SID: undefined, TWILIO_AUTH_TOKEN: undefined, HERALD_TWILIO_ENDPOINT: undefined };
+const TEMPLATE = join(import.meta.dirname, '../../../fixtures/sms/twilio-body.txt');
+const ARGS = ['--channel', 'twilio', '--from', FROM, '--template', TEMPLATE];
+
+let dir: string;
+let cleanup: () => void = () => undefined;
+let sim: TwilioMockServer | null = null;
+
+afterEach(async () => {
+  await sim?.close();
+  sim = null;
+  cleanup();
+});
+
+async function setUp(options: Record<string, unknown> = {}): Promise<TwilioMockServer> {
+  ({ dir, cleanup } = tempDir());
+  sim = await startTwilioMock({ seed: '3', numbers: FROM, ...options }, () => undefined);
+  return sim;
+}
+
+function herald(args: readonly string[], env: Readonly<Record<string, string | undefined>>) {
+  return runHerald(args, { cwd: dir, env: { ...NO_TWILIO, ...env }, timeoutMs: 90_000 });
+}
+
+function phone(i: number): string {
+  return `+1415555${String(i).padStart(4, '0')}`;
+}
+
+function csv(count: number): string {
+  const lines = ['phone,name,code', ...Array.from({ length: count }, (_, i) => `${phone(i)},Ann ${i},${1000 + i}`)];
+  writeFileSync(join(dir, 'people.csv'), `${lines.join('\n')}\n`);
+  return 'people.csv';
+}
+
+const LOG = () => join(dir, 'people.csv.results.jsonl');
+
+function countBy(path: string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const row of lastByKey(path).values()) {
+    const state = `${String(row.status)}/${String(row.class)}`;
+    counts[state] = (counts[state] ?? 0) + 1;
+  }
+  return counts;
+}
+
+describe('herald send --channel twilio', () => {
+  it('sends 1,000 rows (exit 0): bodies exact, sid as messageId, connections ≤ concurrency, token never shown', async () => {
+    const server = await setUp();
+    const run = await herald(['send', csv(1000), ...ARGS, '--concurrency', '8', '--json'], server.env);
+    expect(run.stderr).not.toMatch(/error|warning/i);
+    expect(run.code).toBe(0);
+    expect(countBy(LOG())).toEqual({ 'sent/ok': 1000 });
+    expect(server.counters()).toMatchObject({ accepted: 1000, authFailures: 0 });
+    expect(server.counters().connections).toBeLessThanOrEqual(8);
+    const bySid = new Map(server.messages().map((m) => [m.sid, m]));
+    for (const row of lastByKey(LOG()).values()) {
+      const fields = row.row as Record<string, string>;
+      expect(bySid.get(String(row.messageId))).toMatchObject({ to: fields.phone, from: FROM, body: `Hi ${fields.name}, your code is ${fields.code}. Reply STOP to opt out.` });
+    }
+    expect(JSON.parse(run.stdout)).toMatchObject({ tally: { messages: 1000, segments: 1000 } });
+    for (const text of [run.stdout, run.stderr, readFileSync(LOG(), 'utf8')]) expect(text).not.toContain(server.env.TWILIO_AUTH_TOKEN);
+  });
+
+  it('classifies faults (exit 3): 20429 slows the run and is retried, unsubscribed and invalid numbers are permanent', async () => {
+    const server = await setUp({ fault: ['20429=10%', '20500=5%'], error: [`${phone(3)}=21610`, `${phone(9)}=21211`] });
+    const run = await herald(['send', csv(200), ...ARGS, '--retries', '8'], server.env);
+    expect(run.code).toBe(3);
+    expect(countBy(LOG())).toEqual({ 'sent/ok': 198, 'failed/permanent': 2 });
+    expect(lastByKey(LOG()).get(phone(3))).toMatchObject({ code: '21610' });
+    expect(server.counters().faults['20429']).toBeGreaterThan(0);
+    expect(server.counters().accepted).toBe(198);
+  });
+
+  it('ends timeouts in doubt (exit 3) instead of risking a second SMS', async () => {
+    const server = await setUp({ fault: ['hang=first:2'] });
+    const run = await herald(['send', csv(20), ...ARGS, '--timeout', '1s'], server.env);
+    expect(run.code).toBe(3);
+    expect(countBy(LOG())).toEqual({ 'sent/ok': 18, 'failed/in-doubt': 2 });
+    // Both hung messages reached Twilio once; herald did not send them again.
+    expect(server.counters().accepted).toBe(20);
+    expect(run.stderr).toContain('herald retry');
+  });
+
+  it('stops before any send on a wrong auth token (exit 1), naming the variables and never the token', async () => {
+    const server = await setUp();
+    const wrong = '0123456789abcdef0123456789abcdef';
+    const run = await herald(['send', csv(10), ...ARGS], { ...server.env, TWILIO_AUTH_TOKEN: wrong });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('TWILIO_AUTH_TOKEN');
+    expect(server.counters().accepted).toBe(0);
+    for (const text of [run.stdout, run.stderr]) expect(text).not.toContain(wrong);
+  });
+});
