@@ -59,7 +59,7 @@ describe('herald send --channel twilio', () => {
     const server = await setUp();
     const run = await herald(['send', csv(1000), ...ARGS, '--concurrency', '8', '--json'], server.env);
     expect(run.stderr).not.toMatch(/error|warning/i);
-    expect(run.code).toBe(0);
+    expect(run.code, run.stderr).toBe(0);
     expect(countBy(LOG())).toEqual({ 'sent/ok': 1000 });
     expect(server.counters()).toMatchObject({ accepted: 1000, authFailures: 0 });
     expect(server.counters().connections).toBeLessThanOrEqual(8);
@@ -75,7 +75,7 @@ describe('herald send --channel twilio', () => {
   it('classifies faults (exit 3): 20429 slows the run and is retried, unsubscribed and invalid numbers are permanent', async () => {
     const server = await setUp({ fault: ['20429=10%', '20500=5%'], error: [`${phone(3)}=21610`, `${phone(9)}=21211`] });
     const run = await herald(['send', csv(200), ...ARGS, '--retries', '8'], server.env);
-    expect(run.code).toBe(3);
+    expect(run.code, run.stderr).toBe(3);
     expect(countBy(LOG())).toEqual({ 'sent/ok': 198, 'failed/permanent': 2 });
     expect(lastByKey(LOG()).get(phone(3))).toMatchObject({ code: '21610' });
     expect(server.counters().faults['20429']).toBeGreaterThan(0);
@@ -85,7 +85,7 @@ describe('herald send --channel twilio', () => {
   it('ends timeouts in doubt (exit 3) instead of risking a second SMS', async () => {
     const server = await setUp({ fault: ['hang=first:2'] });
     const run = await herald(['send', csv(20), ...ARGS, '--timeout', '1s'], server.env);
-    expect(run.code).toBe(3);
+    expect(run.code, run.stderr).toBe(3);
     expect(countBy(LOG())).toEqual({ 'sent/ok': 18, 'failed/in-doubt': 2 });
     // Both hung messages reached Twilio once; herald did not send them again.
     expect(server.counters().accepted).toBe(20);
@@ -96,7 +96,7 @@ describe('herald send --channel twilio', () => {
     const server = await setUp();
     const wrong = '0123456789abcdef0123456789abcdef';
     const run = await herald(['send', csv(10), ...ARGS], { ...server.env, TWILIO_AUTH_TOKEN: wrong });
-    expect(run.code).toBe(1);
+    expect(run.code, run.stderr).toBe(1);
     expect(run.stderr).toContain('TWILIO_AUTH_TOKEN');
     expect(server.counters().accepted).toBe(0);
     for (const text of [run.stdout, run.stderr]) expect(text).not.toContain(wrong);
