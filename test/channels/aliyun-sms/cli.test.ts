@@ -86,13 +86,13 @@ describe('herald send --channel aliyun-sms', () => {
     expectNoSecret(server, [run.stdout, run.stderr, readFileSync(LOG(), 'utf8')]);
   });
 
-  it('sends 2,000 rows with --batch 100 in at most 20 SendBatchSms calls, each row its own record', async () => {
+  it('sends 2,000 rows with --batch 100 in about 20 SendBatchSms calls, each row its own record', async () => {
     const server = await setUp();
     const run = await herald(['send', csv(2000), ...ARGS, '--batch', '100', '--concurrency', '4'], server.env);
     expect(run.code, run.stderr).toBe(0);
     expect(countBy(LOG())).toEqual({ 'sent/ok': 2000 });
     const { SendBatchSms = 0, SendSms = 0 } = server.counters().byAction;
-    expect(SendBatchSms).toBeLessThanOrEqual(20);
+    expect(SendBatchSms).toBeGreaterThanOrEqual(20);
     // The engine sends a partial batch when the input stalls past its linger time (a loaded
     // machine), and a batch of one goes as SendSms: a little slack, still ~100x fewer calls.
     expect(SendBatchSms + SendSms).toBeLessThanOrEqual(25);
