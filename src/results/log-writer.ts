@@ -87,8 +87,13 @@ export class LogWriter implements ResultSink {
     const data = this.queue.length === 1 ? this.queue[0]! : this.queue.join('');
     this.queue = [];
     this.queued = 0;
-    const bytes = Buffer.from(data, 'utf8');
-    for (let offset = 0; offset < bytes.length; ) offset += writeSync(this.fd, bytes, offset, bytes.length - offset);
+    // A regular file takes the whole write at once; a short write (a full disk) falls back to bytes.
+    const length = Buffer.byteLength(data, 'utf8');
+    const written = writeSync(this.fd, data, null, 'utf8');
+    if (written < length) {
+      const bytes = Buffer.from(data, 'utf8');
+      for (let offset = written; offset < bytes.length; ) offset += writeSync(this.fd, bytes, offset, bytes.length - offset);
+    }
   }
 
   /** Write what is queued, sync the file to disk and close it. */
