@@ -1,6 +1,7 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --
 // The installed `herald` command. `--version` is answered here, before anything else loads;
-// everything else runs the compiled CLI.
+// everything else runs the compiled CLI. (The `--` in the first line keeps Node from taking
+// herald's own --env-file flag as its own.)
 import { readFileSync } from 'node:fs';
 
 const args = process.argv.slice(2);

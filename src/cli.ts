@@ -39,6 +39,13 @@ function exitAfterFlush(code: number): void {
   setTimeout(() => process.exit(code), 2000).unref();
 }
 
+// A reader that went away (`herald … | head`) must not stop a run: output is dropped, the log goes on.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const terminal = await processTerminal();
   const io: CommandIO = { cwd: process.cwd(), env: process.env, terminal, argv, signals: process, exit: exitAfterFlush };

@@ -47,3 +47,10 @@ export class FatalSendError extends HeraldError {
     super('E_FATAL', message, ExitCode.Fatal);
   }
 }
+
+/** The result log cannot be written (a full disk, a vanished folder). Exit 1: the run stops, the log stays consistent. */
+export class LogWriteError extends HeraldError {
+  constructor(message: string) {
+    super('E_LOG_WRITE', message, ExitCode.Fatal);
+  }
+}

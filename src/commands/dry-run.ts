@@ -7,13 +7,20 @@ import type { SendItem } from '../pipeline/work-item.js';
 import { SummaryFold } from '../report/summary.js';
 import { createChannel } from './channel-factory.js';
 import type { CommandIO } from './command-io.js';
+import type { LogState } from '../results/log-state.js';
 import type { RunSettings } from './settings.js';
 
 /** How many invalid rows a dry run lists. */
 const INVALID_SHOWN = 5;
 
 /** Run a dry run of `herald send`: exit 0 when every row could be sent, 3 when some are invalid. */
-export async function dryRun(input: string, settings: RunSettings, env: Readonly<Record<string, string | undefined>>, io: CommandIO): Promise<ExitCode> {
+export async function dryRun(
+  input: string,
+  settings: RunSettings,
+  env: Readonly<Record<string, string | undefined>>,
+  io: CommandIO,
+  prior: LogState | null,
+): Promise<ExitCode> {
   const { terminal } = io;
   const channel = await createChannel(settings, env, terminal);
   const opened = await openInput({ path: input, ...(settings.format ? { format: settings.format } : {}), encoding: settings.encoding });
@@ -25,7 +32,8 @@ export async function dryRun(input: string, settings: RunSettings, env: Readonly
     if (opened.columns && !opened.columns.includes(settings.keyField)) {
       throw new ConfigError(`${input} has no column '${settings.keyField}' (the key: use --key FIELD); its columns are: ${opened.columns.join(', ')}`);
     }
-    const plan = planRows(opened.batches, { keyField: settings.keyField, channel, campaign: 'dry-run', prior: null, inDoubt: settings.inDoubt, limit: settings.limit });
+    const campaign = prior?.runs.at(-1)?.campaign ?? 'dry-run';
+    const plan = planRows(opened.batches, { keyField: settings.keyField, channel, campaign, prior, inDoubt: settings.inDoubt, limit: settings.limit });
     for await (const batch of plan) {
       for (const item of batch) {
         if (item.kind === 'send') {
@@ -52,7 +60,8 @@ export async function dryRun(input: string, settings: RunSettings, env: Readonly
   }
   if (!settings.quiet) {
     const c = terminal.color;
-    const lines = [c.bold(`herald send --dry-run: nothing sent, no log written`), `  would send ${toSend} rows through ${settings.spec.name}`];
+    const resumed = prior ? ' (resuming the log: rows it records as done are left out)' : '';
+    const lines = [c.bold(`herald send --dry-run: nothing sent, no log written`), `  would send ${toSend} rows through ${settings.spec.name}${resumed}`];
     if (invalidCount > 0) lines.push(c.yellow(`  invalid    ${invalidCount}`), ...invalid.map((reason) => `    ${reason}`));
     if (invalidCount > invalid.length) lines.push(`    … and ${invalidCount - invalid.length} more`);
     if (duplicates > 0) lines.push(`  duplicate  ${duplicates} (same key as an earlier row: skipped)`);

@@ -57,18 +57,33 @@ export function addOutputFlags(command: Command): Command {
     .addOption(new Option('--env-file <file>', 'read KEY=VALUE secrets from this file (variables already set win)').helpGroup('Output:'));
 }
 
-/** Every channel's own flags, once each. */
+/** Every channel's own flags, once each; a flag several channels share lists what it means to each. */
 export function addChannelFlags(command: Command): Command {
-  const seen = new Set<string>();
+  const byFlag = new Map<string, { spec: (typeof CHANNELS)[number]; flag: (typeof CHANNELS)[number]['options'][number] }[]>();
   for (const spec of CHANNELS) {
     for (const flag of spec.options) {
-      const option = new Option(flag.flags, flag.description).helpGroup(`Channel ${spec.name}:`);
-      if (seen.has(option.long ?? flag.flags)) continue;
-      seen.add(option.long ?? flag.flags);
-      if (flag.repeatable) option.argParser(collect);
-      if (flag.defaultValue !== undefined) option.default(flag.defaultValue);
-      command.addOption(option);
+      const long = new Option(flag.flags).long ?? flag.flags;
+      byFlag.set(long, [...(byFlag.get(long) ?? []), { spec, flag }]);
     }
   }
+  for (const users of byFlag.values()) {
+    const { spec, flag } = users[0]!;
+    const shared = users.length > 1;
+    const description = shared ? sharedDescription(users.map((u) => [u.spec.name, u.flag.description] as const)) : flag.description;
+    const option = new Option(flag.flags, description).helpGroup(shared ? 'Shared by several channels:' : `Channel ${spec.name}:`);
+    if (flag.repeatable) option.argParser(collect);
+    if (flag.defaultValue !== undefined) option.default(flag.defaultValue);
+    command.addOption(option);
+  }
   return command;
+}
+
+/** "webhook, twilio: what it means; email: what it means there" (channels saying the same thing share one entry). */
+function sharedDescription(uses: readonly (readonly [string, string])[]): string {
+  const byText = new Map<string, string[]>();
+  for (const [channel, text] of uses) {
+    const plain = text.replace(/^[a-z-]+: /, '');
+    byText.set(plain, [...(byText.get(plain) ?? []), channel]);
+  }
+  return [...byText].map(([text, channels]) => `${channels.join(', ')}: ${text}`).join('; ');
 }

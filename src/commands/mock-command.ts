@@ -1,5 +1,6 @@
 /** `herald mock <channel>`: a local simulator of a channel's provider on 127.0.0.1, served until stopped. */
 import type { ChannelSpec, MockSpec } from '../channels/spec.js';
+import { ConfigError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CommandIO } from './command-io.js';
 
@@ -7,7 +8,13 @@ import type { CommandIO } from './command-io.js';
 export async function mockCommand(spec: ChannelSpec, mock: MockSpec, options: Readonly<Record<string, unknown>>, io: CommandIO): Promise<ExitCode> {
   const module = await mock.load();
   const { terminal } = io;
-  const server = await module.start(options, (line) => terminal.err.write(`${line}\n`));
+  const server = await module.start(options, (line) => terminal.err.write(`${line}\n`)).catch((error: unknown) => {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES') {
+      throw new ConfigError(`herald mock ${spec.name}: cannot listen on port ${String(options.port ?? 0)} (${code === 'EADDRINUSE' ? 'already in use: pick another --port' : 'not allowed'})`);
+    }
+    throw error;
+  });
   terminal.err.write(`herald mock ${spec.name}: ${mock.description}\nlistening on ${server.url}; point herald at it with:\n`);
   for (const [name, value] of Object.entries(server.env)) terminal.out.write(`export ${name}=${shellValue(value)}\n`);
   terminal.err.write('Ctrl-C stops it.\n');

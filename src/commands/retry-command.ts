@@ -10,7 +10,7 @@ import { foldLog } from '../results/log-state.js';
 import { warn } from '../ui/terminal.js';
 import { createChannel } from './channel-factory.js';
 import type { CommandIO } from './command-io.js';
-import { runCampaign } from './run-campaign.js';
+import { idleReport, runCampaign } from './run-campaign.js';
 import { RUN_ONLY_OPTIONS, absolutePaths, resolveSettings } from './settings.js';
 import { shellLine } from './shell-words.js';
 import { verifyChannel } from './verify.js';
@@ -41,7 +41,7 @@ export async function retryCommand(logArg: string, given: Readonly<Record<string
     const count = [...log.keys.values()].filter((state) => isRetryable(state, all)).length;
     if (count === 0) {
       if (!settings.quiet) io.terminal.err.write(`herald retry: nothing to retry in ${logArg}: no failed rows${all ? '' : ' (use --all to include permanent failures)'}\n`);
-      if (settings.json) io.terminal.out.write(JSON.stringify({ command: 'retry', log: outPath, rows: 0, exitCode: 0 }) + '\n');
+      if (settings.json) io.terminal.out.write(JSON.stringify(idleReport('retry', settings.spec.name, outPath)) + '\n');
       return ExitCode.Ok;
     }
     const env = settings.envFile ? loadEnvFile(settings.envFile, io.env) : io.env;

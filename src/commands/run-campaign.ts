@@ -58,6 +58,23 @@ export interface RunReport extends SummaryJson {
   readonly resumeCommand: string | null;
 }
 
+/** The --json summary of a run that had nothing to do. */
+export function idleReport(command: 'send' | 'retry', channel: string, log: string): RunReport {
+  return {
+    ...new SummaryFold().toJSON(),
+    command,
+    channel,
+    log,
+    durationMs: 0,
+    throughput: 0,
+    stopped: null,
+    stopReason: null,
+    exitCode: ExitCode.Ok,
+    retryCommand: null,
+    resumeCommand: null,
+  };
+}
+
 function runRecord(run: CampaignRun): RunRecord {
   return {
     type: 'run',
@@ -98,6 +115,9 @@ function describeChange(change: GovernorChange | BreakerChange): { text: string;
     if (change.kind === 'paused') return { text: `provider is throttling most sends: pausing ${change.pauseMs} ms, then ${limit}`, warning: false };
     if (change.kind === 'slowed') return { text: `provider is throttling: slowing to ${limit}`, warning: false };
     return { text: `throttling over: back to ${limit}`, warning: false };
+  }
+  if (change.state === 'open' && change.probeFailed) {
+    return { text: `the probe failed too: pausing ${change.cooldownMs} ms, then another`, warning: true };
   }
   if (change.state === 'open') {
     return { text: `${change.failures} of the last ${change.window} sends failed: pausing ${change.cooldownMs} ms, then one probe`, warning: true };
@@ -170,7 +190,11 @@ export async function runCampaign(run: CampaignRun, io: CommandIO): Promise<Exit
     }
     dispatcher.abort();
     progress?.stop();
-    writer.flushNow();
+    try {
+      writer.flushNow();
+    } catch {
+      // A log that cannot be written was reported already; leaving at once is what was asked.
+    }
     terminal.err.write(`herald: stopped at once; the log is consistent. Resume with:\n  ${run.resumeCommand}\n`);
     io.exit(ExitCode.Interrupted);
   };

@@ -38,32 +38,65 @@ function resumeLine(io: CommandIO): string {
   return shellLine(['herald', ...args, '--resume']);
 }
 
-/** Refuse a log that exists unless --resume/--force; read it when resuming. */
-async function priorLog(logPath: string, raw: Readonly<Record<string, unknown>>, settings: RunSettings): Promise<{ state: LogState | null; endsWithNewline: boolean }> {
-  if (raw.resume === true && raw.force === true) throw new UsageError('--resume and --force cannot go together: --resume continues the log, --force starts a new run in it');
-  if (!logExists(logPath)) return { state: null, endsWithNewline: true };
-  if (raw.resume !== true && raw.force !== true) {
-    throw new LogRefusedError(`${logPath} already exists: add --resume to continue it, or --force to append a new run that sends every row again`);
+/** Refuse an --out that is the input itself (herald would read its own records as rows). */
+function refuseInputAsLog(input: string, logPath: string): void {
+  if (input === '-') return;
+  const a = statSync(input, { throwIfNoEntry: false });
+  const b = statSync(logPath, { throwIfNoEntry: false });
+  if (logPath === input || (a && b && a.dev === b.dev && a.ino === b.ino)) {
+    throw new ConfigError(`--out ${logPath} is the input file itself: name another file for the result log`);
   }
-  const state = await foldLog(logPath);
-  const last = state.runs.at(-1);
-  if (raw.resume === true && last && last.channel !== settings.spec.name) {
+}
+
+/**
+ * On --resume, the key and recipient fields are the log's: taken from its last run when not
+ * given, refused when given differently (other keys would send every row again).
+ */
+function resumeSettings(given: Readonly<Record<string, unknown>>, log: LogState, logPath: string): Record<string, unknown> {
+  const last = log.runs.at(-1);
+  if (!last) return { ...given };
+  if (given.channel !== undefined && given.channel !== last.channel) {
     throw new ConfigError(`${logPath} was written by --channel ${last.channel}; resume it with the same channel`);
   }
-  return { state: raw.resume === true ? state : null, endsWithNewline: state.endsWithNewline };
+  const merged: Record<string, unknown> = { ...given };
+  for (const [flag, name] of [['--key', 'key'], ['--to', 'to']] as const) {
+    const logged = last.settings[name];
+    if (logged === undefined || logged === null) continue;
+    if (given[name] === undefined) merged[name] = logged;
+    else if (given[name] !== logged) {
+      throw new ConfigError(`${logPath} was written with ${flag} ${String(logged)}; resume it with the same ${flag} (or start over with --force)`);
+    }
+  }
+  return merged;
 }
 
 /** Run `herald send`. */
-export async function sendCommand(inputArg: string, raw: Readonly<Record<string, unknown>>, io: CommandIO): Promise<ExitCode> {
-  const settings = resolveSettings(raw, io.cwd);
-  const env = settings.envFile ? loadEnvFile(settings.envFile, io.env) : io.env;
+export async function sendCommand(inputArg: string, given: Readonly<Record<string, unknown>>, io: CommandIO): Promise<ExitCode> {
+  if (given.resume === true && given.force === true) throw new UsageError('--resume and --force cannot go together: --resume continues the log, --force starts a new run in it');
   const input = inputArg === '-' ? '-' : resolve(io.cwd, inputArg);
-  if (settings.dryRun) return dryRun(input, settings, env, io);
-  if (input === '-' && raw.out === undefined) throw new UsageError('--out is required when reading stdin (-)');
-  const logPath = resolve(io.cwd, raw.out === undefined ? defaultLogPath(inputArg) : String(raw.out));
-  const prior = await priorLog(logPath, raw, settings);
-  const lock = lockLog(logPath, 'send');
+  const dry = given.dryRun === true;
+  if (input === '-' && given.out === undefined && !dry) throw new UsageError('--out is required when reading stdin (-)');
+  const logPath = given.out === undefined ? (input === '-' ? null : resolve(io.cwd, defaultLogPath(inputArg))) : resolve(io.cwd, String(given.out));
+  const exists = logPath !== null && logExists(logPath);
+  if (dry) {
+    const prior = given.resume === true && exists ? await foldLog(logPath) : null;
+    const raw = prior ? resumeSettings(given, prior, logPath!) : given;
+    const settings = resolveSettings(raw, io.cwd);
+    return dryRun(input, settings, settings.envFile ? loadEnvFile(settings.envFile, io.env) : io.env, io, prior);
+  }
+  const log = logPath!;
+  refuseInputAsLog(input, log);
+  if (exists && given.resume !== true && given.force !== true) {
+    throw new LogRefusedError(`${log} already exists: add --resume to continue it, or --force to append a new run that sends every row again`);
+  }
+  const lock = lockLog(log, 'send');
   try {
+    // Read the log only once it is ours: another run may have been finishing it.
+    const folded = exists ? await foldLog(log) : null;
+    const raw = given.resume === true && folded ? resumeSettings(given, folded, log) : given;
+    const settings = resolveSettings(raw, io.cwd);
+    const env = settings.envFile ? loadEnvFile(settings.envFile, io.env) : io.env;
+    const prior = { state: given.resume === true ? folded : null, endsWithNewline: folded?.endsWithNewline ?? true };
     for (const warning of prior.state?.warnings ?? []) io.terminal.err.write(`herald: warning: ${warning}\n`);
     const channel = await createChannel(settings, env, io.terminal);
     const opened = await openInput({ path: input, ...(settings.format ? { format: settings.format } : {}), encoding: settings.encoding }).catch(async (error: unknown) => {
@@ -89,14 +122,14 @@ export async function sendCommand(inputArg: string, raw: Readonly<Record<string,
           settings,
           command: 'send',
           input,
-          logPath,
+          logPath: log,
           logEndsWithNewline: prior.endsWithNewline,
           campaign,
           channel,
           plan,
           total: await progressTotal(input, opened, settings, prior.state, io),
           resumeCommand: resumeLine(io),
-          retryCommand: shellLine(['herald', 'retry', logPath]),
+          retryCommand: shellLine(['herald', 'retry', log]),
           title: `herald send ${inputArg}`,
         },
         io,

@@ -66,6 +66,11 @@ export function absolutePaths(raw: Readonly<Record<string, unknown>>, cwd: strin
   return out;
 }
 
+function positive(ms: number, flag: string, given: string | undefined): number {
+  if (ms <= 0) throw new UsageError(`${flag} '${given}': expected a duration above zero, like 500ms or 10s`);
+  return ms;
+}
+
 /** Resolve raw flag values; `cwd` is where relative paths in them are meant. */
 export function resolveSettings(given: Readonly<Record<string, unknown>>, cwd: string): RunSettings {
   const raw = absolutePaths(given, cwd);
@@ -91,7 +96,7 @@ export function resolveSettings(given: Readonly<Record<string, unknown>>, cwd: s
     rate,
     burst: burstText === undefined ? undefined : parseInteger(burstText, '--burst', 1),
     retries: parseInteger(text(raw.retries) ?? '3', '--retries', 0, 100),
-    timeoutMs: parseDuration(text(raw.timeout) ?? '10s', '--timeout'),
+    timeoutMs: positive(parseDuration(text(raw.timeout) ?? '10s', '--timeout'), '--timeout', text(raw.timeout)),
     graceMs: parseDuration(text(raw.grace) ?? '30s', '--grace'),
     limit: limitText === undefined ? null : parseInteger(limitText, '--limit', 1),
     inDoubt: (text(raw.inDoubt) ?? 'auto') as InDoubtPolicy,

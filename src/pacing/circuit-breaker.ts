@@ -27,6 +27,8 @@ export interface BreakerChange {
   readonly failures: number;
   readonly window: number;
   readonly cooldownMs?: number;
+  /** True when the breaker opens again because its probe failed. */
+  readonly probeFailed?: boolean;
 }
 
 /** The circuit breaker. */
@@ -78,7 +80,7 @@ export class CircuitBreaker {
       this.cooldownMs = Math.min(BREAKER_MAX_COOLDOWN_MS, this.cooldownMs * 2);
       this.stateNow = 'open';
       this.reopenAt = nowMs + this.cooldownMs;
-      return { state: 'open', failures: this.failures, window: this.outcomes.length, cooldownMs: this.cooldownMs };
+      return { state: 'open', failures: this.failures, window: this.outcomes.length, cooldownMs: this.cooldownMs, probeFailed: true };
     }
     this.outcomes.push(failed);
     if (failed) this.failures++;

@@ -19,8 +19,8 @@ import type { PlannedItem, SendItem } from './work-item.js';
 
 /** Queued log bytes above which the planner waits for the log to catch up. */
 const LOG_BACKPRESSURE_BYTES = 256 * 1024;
-/** How long a batch waits for more rows before it goes out incomplete. */
-const BATCH_LINGER_MS = 20;
+/** How long a batch waits for more rows before it goes out incomplete (input slower than the provider). */
+const BATCH_LINGER_MS = 250;
 /** How long the circuit breaker may stay open before the run gives up. */
 export const BREAKER_GIVE_UP_MS = 5 * 60_000;
 
@@ -363,7 +363,7 @@ export class Dispatcher<M> {
     }
     if (result.outcome === 'throttled') item.throttledAttempts++;
     const decision = decideRetry(
-      { kind: result.outcome, attempts: item.attempts, throttledAttempts: item.throttledAttempts, retryAfterMs: result.retryAfterMs },
+      { kind: result.outcome, attempts: item.attempts - item.priorAttempts, throttledAttempts: item.throttledAttempts, retryAfterMs: result.retryAfterMs },
       this.options.policy,
       this.random,
     );

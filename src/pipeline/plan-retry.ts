@@ -71,6 +71,7 @@ function* retryItems<M>(log: LogState, options: RetryPlanOptions<M>): Generator<
       idempotencyKey,
       message: prepared.message,
       attempts: state.attempts,
+      priorAttempts: state.attempts,
       throttledAttempts: 0,
       firstAttemptAt: inDoubt ? state.at : null,
       doubtSince: inDoubt && options.channel.reconcile ? state.at : null,

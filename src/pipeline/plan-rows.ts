@@ -134,6 +134,7 @@ class RowPlanner<M> {
       idempotencyKey,
       message: prepared.message,
       attempts: state?.attempts ?? 0,
+      priorAttempts: state?.attempts ?? 0,
       throttledAttempts: 0,
       firstAttemptAt: step?.act === 'send' && step.inDoubt && state ? state.at : null,
       doubtSince: step?.act === 'send' && step.check && state ? state.at : null,

@@ -32,7 +32,7 @@ export function retryPolicy(retries: number): RetryPolicy {
 export interface FailedAttempt {
   /** 'retryable' or 'throttled'. */
   readonly kind: 'retryable' | 'throttled';
-  /** Attempts made so far for this row, this one included (1-based). */
+  /** Attempts made for this row in this run, this one included (1-based). */
   readonly attempts: number;
   /** Of those, how many were throttled answers. */
   readonly throttledAttempts: number;

@@ -12,6 +12,8 @@ export interface SendItem<M> {
   readonly message: M;
   /** Attempts made so far (continues across resume and retry). */
   attempts: number;
+  /** Attempts made before this run: --retries counts only this run's attempts. */
+  readonly priorAttempts: number;
   /** Of those, throttled answers. */
   throttledAttempts: number;
   /** When the first attempt whose outcome is unknown was made: a provider's de-duplication window runs from it. */

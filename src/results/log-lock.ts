@@ -3,9 +3,10 @@
  * time, created exclusively. A lock whose process no longer runs (or whose pid now belongs to
  * another process) is taken over.
  */
-import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { hostname } from 'node:os';
-import { LogRefusedError } from '../errors.js';
+import { ConfigError, LogRefusedError } from '../errors.js';
 
 /** What a lock file records about its owner. */
 interface LockOwner {
@@ -63,33 +64,67 @@ export function lockLog(logPath: string, command: string): LogLock {
     command,
   };
   const temp = `${lockPath}.${process.pid}`;
-  writeFileSync(temp, JSON.stringify(owner) + '\n', { mode: 0o644 });
+  try {
+    writeFileSync(temp, JSON.stringify(owner) + '\n', { mode: 0o644 });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? `the folder ${dirname(logPath)} does not exist` : code === 'EACCES' || code === 'EPERM' ? 'herald may not write there' : code;
+    throw new ConfigError(`--out ${logPath}: cannot write the result log there (${why})`);
+  }
   try {
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         linkSync(temp, lockPath);
-        return { release: () => releaseIfOurs(lockPath) };
+        const release = () => releaseIfOurs(lockPath);
+        // A process that exits at once (a second Ctrl-C) still leaves no lock behind.
+        process.once('exit', release);
+        return {
+          release: () => {
+            process.off('exit', release);
+            release();
+          },
+        };
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
       const holder = readOwner(lockPath);
-      if (holder && isRunning(holder)) {
-        const where = holder.host === owner.host ? '' : ` on ${holder.host}`;
-        throw new LogRefusedError(
-          `${logPath} is in use by another herald (pid ${holder.pid}${where}, since ${holder.since}); wait for it to finish or stop it`,
-        );
-      }
-      // Stale: its process is gone. Remove it and try again.
-      try {
-        unlinkSync(lockPath);
-      } catch {
-        // Another process took it over first; the next attempt sees its lock.
-      }
+      if (holder && isRunning(holder)) refuse(logPath, holder, owner);
+      takeOverStale(lockPath, holder);
     }
     throw new LogRefusedError(`${logPath}: cannot take its lock file ${lockPath}`);
   } finally {
     unlinkSync(temp);
   }
+}
+
+function refuse(logPath: string, holder: LockOwner, owner: LockOwner): never {
+  const where = holder.host === owner.host ? '' : ` on ${holder.host}`;
+  throw new LogRefusedError(
+    `${logPath} is in use by another herald (pid ${holder.pid}${where}, since ${holder.since}); wait for it to finish or stop it`,
+  );
+}
+
+/**
+ * Remove a lock whose process is gone. It is first renamed aside, so that of two processes
+ * taking it over at once only one removes it; if what was renamed turns out to be a live
+ * process's fresh lock, it is put back.
+ */
+function takeOverStale(lockPath: string, stale: LockOwner | null): void {
+  const aside = `${lockPath}.stale.${process.pid}`;
+  try {
+    renameSync(lockPath, aside);
+  } catch {
+    return; // Someone else moved it first; the next attempt sees what is there now.
+  }
+  const moved = readOwner(aside);
+  if (moved && isRunning(moved) && (!stale || moved.pid !== stale.pid)) {
+    try {
+      linkSync(aside, lockPath);
+    } catch {
+      // A third process holds it now; it will be seen on the next attempt.
+    }
+  }
+  unlinkSync(aside);
 }
 
 function releaseIfOurs(lockPath: string): void {

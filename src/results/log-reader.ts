@@ -29,6 +29,9 @@ function lastByteIsNewline(path: string): boolean {
   }
 }
 
+/** Warnings listed one by one before the rest are counted. */
+const MAX_WARNINGS = 5;
+
 function isRecord(value: unknown): value is LogRecord {
   if (typeof value !== 'object' || value === null) return false;
   const type = (value as { type?: unknown }).type;
@@ -41,6 +44,11 @@ function isRecord(value: unknown): value is LogRecord {
 export async function scanLog(path: string, visit: (record: LogRecord, lineNo: number) => void): Promise<LogScan> {
   const endsWithNewline = lastByteIsNewline(path);
   const warnings: string[] = [];
+  let unshown = 0;
+  const warn = (message: string) => {
+    if (warnings.length < MAX_WARNINGS) warnings.push(message);
+    else unshown++;
+  };
   const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
   let lineNo = 0;
   let records = 0;
@@ -48,7 +56,7 @@ export async function scanLog(path: string, visit: (record: LogRecord, lineNo: n
   for await (const line of lines) {
     lineNo++;
     if (pendingBad !== null) {
-      warnings.push(`${path} line ${pendingBad}: not a herald record; ignored`);
+      warn(`${path} line ${pendingBad}: not a herald record; ignored`);
       pendingBad = null;
     }
     if (line.trim() === '') continue;
@@ -60,18 +68,19 @@ export async function scanLog(path: string, visit: (record: LogRecord, lineNo: n
       continue;
     }
     if (!isRecord(parsed)) {
-      warnings.push(`${path} line ${lineNo}: not a herald record; ignored`);
+      warn(`${path} line ${lineNo}: not a herald record; ignored`);
       continue;
     }
     records++;
     visit(parsed, lineNo);
   }
   if (pendingBad !== null) {
-    warnings.push(
+    warn(
       pendingBad === lineNo && !endsWithNewline
         ? `${path} line ${pendingBad}: torn last line (a run died while writing it); ignored`
         : `${path} line ${pendingBad}: not a herald record; ignored`,
     );
   }
+  if (unshown > 0) warnings.push(`${path}: ${unshown} more lines are not herald records either; ignored`);
   return { endsWithNewline, warnings, records };
 }

@@ -1,6 +1,7 @@
 /**
  * Folds a result log into what resume, retry and report need: the last run record and each
- * key's state (its last row record, not counting skipped/duplicate records).
+ * key's state (its last row record, not counting skipped/duplicate records), for the log's latest
+ * campaign (a --force run starts a new one).
  */
 import type { LogRecord, RowClass, RowRecord, RowStatus, RunRecord } from './record.js';
 import { scanLog } from './log-reader.js';
@@ -77,6 +78,13 @@ export async function foldLog(path: string, options: FoldOptions = {}): Promise<
   let keylessInvalid = 0;
   const scan = await scanLog(path, (record: LogRecord) => {
     if (record.type === 'run') {
+      // A new campaign (--force) starts over: the rows of the earlier one say nothing about it.
+      if (runs.length > 0 && runs.at(-1)!.campaign !== record.campaign) {
+        keys.clear();
+        settledLines.clear();
+        duplicates = 0;
+        keylessInvalid = 0;
+      }
       runs.push(record);
       const start = Date.parse(record.at);
       spans.push({ start, end: start });

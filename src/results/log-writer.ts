@@ -5,6 +5,7 @@
  * appending only: nothing is ever overwritten.
  */
 import { closeSync, fdatasync, openSync, writeSync } from 'node:fs';
+import { ConfigError, LogWriteError } from '../errors.js';
 import { encodeRecord } from './encode-record.js';
 import type { LogRecord } from './record.js';
 
@@ -24,7 +25,7 @@ export class LogWriter implements ResultSink {
   private queued = 0;
   /** Resolves when the records queued so far are written; created by the first commit() of a group. */
   private group: { promise: Promise<void>; resolve(): void; reject(error: Error): void } | null = null;
-  private failure: Error | null = null;
+  private failure: LogWriteError | null = null;
 
   private constructor(private readonly fd: number, readonly path: string) {}
 
@@ -33,7 +34,13 @@ export class LogWriter implements ResultSink {
    * the first write starts on a fresh line.
    */
   static open(path: string, endsWithNewline: boolean): LogWriter {
-    const writer = new LogWriter(openSync(path, 'a'), path);
+    let fd: number;
+    try {
+      fd = openSync(path, 'a');
+    } catch (error) {
+      throw new ConfigError(`--out ${path}: cannot open the result log (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    const writer = new LogWriter(fd, path);
     if (!endsWithNewline) writer.queue.push('\n');
     return writer;
   }
@@ -73,7 +80,7 @@ export class LogWriter implements ResultSink {
       this.flushNow();
       group?.resolve();
     } catch (error) {
-      this.failure = new Error(`cannot write the result log ${this.path}: ${(error as Error).message}`);
+      this.failure = new LogWriteError(`cannot write the result log ${this.path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
       group?.reject(this.failure);
     }
   }
@@ -96,10 +103,19 @@ export class LogWriter implements ResultSink {
     }
   }
 
-  /** Write what is queued, sync the file to disk and close it. */
+  /** Write what is queued, sync the file to disk and close it; a write failure was reported already, so it is not thrown again. */
   async close(): Promise<void> {
-    await this.commit();
+    try {
+      await this.commit();
+    } catch {
+      // The failure stopped the run (the dispatcher reported it); closing still releases the file.
+    }
     await new Promise<void>((resolve) => fdatasync(this.fd, () => resolve()));
     closeSync(this.fd);
+  }
+
+  /** The write failure that stopped the run, if any. */
+  get failed(): Error | null {
+    return this.failure;
   }
 }

@@ -37,7 +37,8 @@ function childEnv(extra: RunOptions['env']): NodeJS.ProcessEnv {
 
 /** Start herald without waiting for it. */
 export function spawnHerald(args: readonly string[], options: RunOptions = {}): ChildProcess {
-  return spawn(process.execPath, [HERALD, ...args], { cwd: options.cwd, env: childEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
+  // `--`: Node (20) would otherwise read herald's --env-file as its own flag, as the bin's shebang avoids too.
+  return spawn(process.execPath, ['--', HERALD, ...args], { cwd: options.cwd, env: childEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
 /** Collect a started process's output and exit. */

@@ -1,6 +1,5 @@
 /** Creates the webhook channel from `herald send` options. */
 import { ConfigError } from '../../errors.js';
-import { envReferences } from '../../config/expand-env.js';
 import type { Channel, ChannelSetup } from '../channel.js';
 import { createAgent } from '../http/pool.js';
 import { RequestTemplate } from './request-template.js';
@@ -25,5 +24,5 @@ export async function create(setup: ChannelSetup): Promise<Channel> {
     env: setup.env,
   });
   const agent = createAgent({ connections: setup.concurrency, timeoutMs: setup.timeoutMs, insecureTls: options.insecureTls === true });
-  return new WebhookChannel(template, agent, envReferences(url).length > 0) as Channel;
+  return new WebhookChannel(template, agent) as Channel;
 }

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { ConfigError } from '../../errors.js';
 import type { RowFields } from '../../input/row.js';
-import { expandEnv } from '../../config/expand-env.js';
+import { envReferences, expandEnv } from '../../config/expand-env.js';
 import { asIs, headerValue, html, urlComponent } from '../../render/escape.js';
 import { compileJsonTemplate } from '../../render/json-template.js';
 import { rowJson } from '../../render/row-json.js';
@@ -75,27 +75,30 @@ function splitOrigin(url: string): { origin: string; rest: string } | null {
 /** The compiled request template. */
 export class RequestTemplate {
   private readonly origin: string | null;
-  private readonly target: Template;
+  private readonly pathTemplate: Template;
   private readonly headers: readonly HeaderTemplate[];
   private readonly body: Template | null;
   private readonly contentType: string | null;
   readonly method: string;
   /** The URL as typed (${VAR} unexpanded), for messages. */
   readonly shownUrl: string;
+  /** Whether the URL takes a value from the environment (a secret, perhaps). */
+  readonly urlHasSecrets: boolean;
 
   constructor(settings: RequestSettings) {
     this.method = settings.method.toUpperCase();
     if (!TOKEN.test(this.method)) throw new ConfigError(`--method '${settings.method}': not an HTTP method`);
     this.shownUrl = settings.url;
+    this.urlHasSecrets = envReferences(settings.url).length > 0;
     const url = expandEnv(settings.url, settings.env, '--url');
     const split = splitOrigin(url);
     if (split) {
       checkUrl(split.origin + '/', settings.url);
       this.origin = split.origin;
-      this.target = compileTemplate(split.rest, '--url', { escape: urlComponent });
+      this.pathTemplate = compileTemplate(split.rest, '--url', { escape: urlComponent });
     } else {
       this.origin = null;
-      this.target = compileTemplate(url, '--url', { escape: urlComponent });
+      this.pathTemplate = compileTemplate(url, '--url', { escape: urlComponent });
       if (!/^\{\{|^https?:\/\//i.test(url)) throw new ConfigError(`--url '${settings.url}': expected an http:// or https:// URL`);
     }
     this.headers = settings.headers.map((flag) => parseHeader(flag, settings.env));
@@ -120,7 +123,7 @@ export class RequestTemplate {
 
   /** Render the request for one row, or say why it cannot be. */
   render(fields: RowFields): Prepared<WebhookRequest> {
-    const target = this.target.render(fields);
+    const target = this.pathTemplate.render(fields);
     if (!target.ok) return target;
     let origin = this.origin;
     let path = target.text;
@@ -146,6 +149,15 @@ export class RequestTemplate {
       body = rowJson(fields);
     }
     return { ok: true, message: { origin, path, method: this.method, headers, body } };
+  }
+
+  /**
+   * Where a request went, for messages and the log: no query string, no user:password, and the
+   * URL as typed (`${VAR}` unexpanded) when it takes anything from the environment.
+   */
+  displayTarget(request: WebhookRequest): string {
+    const url = this.urlHasSecrets ? this.shownUrl : request.origin + request.path;
+    return url.replace(/\?.*$/, '').replace(/^(https?:\/\/)[^/@]*@/i, '$1');
   }
 
   /** The headers as typed, for --dry-run (values from the environment stay `${VAR}`). */

@@ -19,7 +19,6 @@ export class WebhookChannel implements Channel<WebhookRequest> {
   constructor(
     private readonly template: RequestTemplate,
     private readonly agent: Agent,
-    private readonly urlHasSecrets: boolean,
   ) {}
 
   prepare(fields: RowFields): Prepared<WebhookRequest> {
@@ -37,7 +36,7 @@ export class WebhookChannel implements Channel<WebhookRequest> {
         const messageId = messageIdFrom(answer.body);
         return messageId === undefined ? { outcome: 'ok', code: String(answer.status) } : { outcome: 'ok', code: String(answer.status), messageId };
       }
-      const target = request.origin + request.path.replace(/\?.*$/, '');
+      const target = this.template.displayTarget(request);
       return classifyAnswer({ status: answer.status, retryAfter: answerHeader(answer, 'retry-after'), bodySnippet: answer.body.slice(0, BODY_KEEP_CHARS), target }, Date.now());
     } catch (error) {
       return networkErrorResult(error, new URL(request.origin).host, ctx.signal.aborted);
@@ -45,7 +44,7 @@ export class WebhookChannel implements Channel<WebhookRequest> {
   }
 
   describe(request: WebhookRequest, idempotencyKey: string): string {
-    const url = this.urlHasSecrets ? `${this.template.shownUrl}   (as typed: it refers to environment variables)` : request.origin + request.path;
+    const url = this.template.urlHasSecrets ? `${this.template.shownUrl}   (as typed: it refers to environment variables)` : request.origin + request.path;
     const lines = [`${request.method} ${url}`];
     const shown = this.template.shownHeaders();
     for (let i = 0; i < request.headers.length; i += 2) {

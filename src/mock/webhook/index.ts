@@ -1,7 +1,14 @@
 /** `herald mock webhook`: starts the local receiver and describes it. */
 import type { MockModule, MockServer } from '../../channels/spec.js';
+import { UsageError } from '../../errors.js';
 import { parseLatency, parsePort, parseShare } from '../options.js';
 import { WebhookReceiver } from './receiver.js';
+
+function parseRetryAfterSeconds(value: unknown): number {
+  const seconds = Number(value ?? 1);
+  if (!Number.isInteger(seconds) || seconds < 0) throw new UsageError(`--retry-after '${String(value)}': expected whole seconds, like 1 or 30`);
+  return seconds;
+}
 
 /** Start the receiver from `herald mock webhook` options. */
 export async function startReceiver(options: Readonly<Record<string, unknown>>, log: (line: string) => void): Promise<{ receiver: WebhookReceiver; server: MockServer }> {
@@ -11,7 +18,7 @@ export async function startReceiver(options: Readonly<Record<string, unknown>>, 
     failRate: parseShare(options.failRate, '--fail-rate'),
     throttleRate: parseShare(options.throttleRate, '--throttle-rate'),
     resetRate: parseShare(options.resetRate, '--reset-rate'),
-    retryAfterSeconds: Number(options.retryAfter ?? 1),
+    retryAfterSeconds: parseRetryAfterSeconds(options.retryAfter),
     ...(options.verbose === true ? { log } : {}),
   });
   const base = await receiver.listen();
