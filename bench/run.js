@@ -6,6 +6,7 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { httpThroughput, pacing, scale } from './scenarios/http.js';
 import { startup } from './scenarios/startup.js';
+import { email, sms } from './scenarios/channels.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -15,6 +16,8 @@ const scenarios = [
   ['startup', () => startup({ rounds: quick ? 5 : 15 })],
   ['http', () => httpThroughput({ rows: quick ? 50_000 : 200_000, rounds: quick ? 2 : 3 })],
   ['pacing', () => pacing()],
+  ['email', () => email({ messages: quick ? 2_000 : 10_000, rounds: quick ? 2 : 3 })],
+  ['sms', () => sms({ messages: quick ? 20_000 : 100_000, rounds: quick ? 2 : 3 })],
   ['scale', () => scale({ sizes: quick ? [20_000, 100_000, 200_000, 400_000] : [20_000, 100_000, 200_000, 1_000_000] })],
 ];
 

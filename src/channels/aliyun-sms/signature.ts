@@ -36,17 +36,26 @@ export function canonicalQuery(params: RpcParams): string {
 
 /** `METHOD&%2F&enc(canonical query)`: what is signed. */
 export function stringToSign(method: string, params: RpcParams): string {
-  return `${method.toUpperCase()}&${percentEncode('/')}&${percentEncode(canonicalQuery(params))}`;
+  return stringToSignOf(method, canonicalQuery(params));
+}
+
+function stringToSignOf(method: string, canonical: string): string {
+  return `${method.toUpperCase()}&${percentEncode('/')}&${percentEncode(canonical)}`;
+}
+
+function hmac(toSign: string, secret: string): string {
+  return createHmac('sha1', `${secret}&`).update(toSign, 'utf8').digest('base64');
 }
 
 /** Base64 HMAC-SHA1 of the string to sign, keyed with `secret + "&"`. */
 export function sign(method: string, params: RpcParams, secret: string): string {
-  return createHmac('sha1', `${secret}&`).update(stringToSign(method, params), 'utf8').digest('base64');
+  return hmac(stringToSign(method, params), secret);
 }
 
-/** The form body (or query) of a signed request: the canonical query plus `&Signature=…`. */
+/** The form body (or query) of a signed request: the canonical query plus `&Signature=…` (the query built once). */
 export function signedQuery(method: string, params: RpcParams, secret: string): string {
-  return `${canonicalQuery(params)}&Signature=${percentEncode(sign(method, params, secret))}`;
+  const canonical = canonicalQuery(params);
+  return `${canonical}&Signature=${percentEncode(hmac(stringToSignOf(method, canonical), secret))}`;
 }
 
 /** True when `signature` is the one `secret` gives for these parameters (constant-time compare). */
