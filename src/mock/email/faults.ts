@@ -5,6 +5,7 @@
  * attempt). Random draws come from a seeded generator, so a seed replays the same faults.
  */
 import { createHash } from 'node:crypto';
+import { seededRandom } from '../seeded-random.js';
 
 /** The rates and modes, each rate from 0 to 1. */
 export interface FaultSettings {
@@ -24,17 +25,6 @@ export interface InjectedReply {
   readonly kind: 'rejected' | 'deferred' | 'greylisted' | 'throttled';
 }
 
-/** mulberry32: a small seeded generator of numbers in [0, 1). */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A stable number in [0, 1) for an address, so the same mailboxes are always the unknown ones. */
 function addressDraw(address: string, seed: number): number {

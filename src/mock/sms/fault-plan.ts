@@ -63,17 +63,6 @@ export function parseFaults(values: readonly string[], known: (name: string) => 
   });
 }
 
-/** A small seeded generator (mulberry32): the same seed gives the same faults in the same order. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Decides, for each send request, which fault (if any) it meets: the first rule that fires wins. */
 export class FaultPlan {

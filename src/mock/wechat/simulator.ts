@@ -6,6 +6,7 @@
  */
 import type { SimConfig } from './config.js';
 import { TokenIssuer, wechatError, type SimAnswer } from './token-issuer.js';
+import { seededRandom } from '../seeded-random.js';
 
 /** WeChat sends one message per openid and client_msg_id within this window. */
 export const DEDUPE_WINDOW_MS = 10 * 60_000;
@@ -45,17 +46,6 @@ export interface SendAnswer extends SimAnswer {
   readonly delayMs: number;
 }
 
-/** A small seeded generator (mulberry32), so injected faults can be reproduced. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function parseObject(text: string): Record<string, unknown> | null {
   try {
@@ -81,7 +71,7 @@ export class WechatSimulator {
   constructor(config: SimConfig) {
     this.config = config;
     this.tokens = new TokenIssuer(() => this.config);
-    this.#random = seeded(config.seed);
+    this.#random = seededRandom(config.seed);
     this.counters = {
       tokenFetches: 0,
       tokenRefusals: 0,
