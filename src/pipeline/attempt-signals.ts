@@ -8,17 +8,16 @@ import { setMaxListeners } from 'node:events';
 /** Attempts started within this many ms share a signal. */
 const BUCKET_MS = 10;
 
-interface Bucket {
+interface Bucket extends AttemptSignal {
   readonly controller: AbortController;
   readonly start: number;
   readonly deadline: number;
   active: number;
 }
 
-/** A signal lent to one attempt; `release()` when the attempt is over. */
+/** A signal lent to attempts: give it back with `release()` when the attempt is over. */
 export interface AttemptSignal {
   readonly signal: AbortSignal;
-  release(): void;
 }
 
 /** Lends time-limited signals to attempts and can abort every attempt at once. */
@@ -40,19 +39,18 @@ export class AttemptSignals {
     if (!bucket || now - bucket.start >= BUCKET_MS || bucket.controller.signal.aborted) {
       const controller = new AbortController();
       setMaxListeners(0, controller.signal);
-      bucket = { controller, start: now, deadline: now + BUCKET_MS + this.limitMs, active: 0 };
+      bucket = { controller, signal: controller.signal, start: now, deadline: now + BUCKET_MS + this.limitMs, active: 0 };
       this.current = bucket;
       this.buckets.push(bucket);
       this.timer ??= setTimeout(() => this.fire(), this.limitMs + BUCKET_MS);
     }
     bucket.active++;
-    const lent = bucket;
-    return {
-      signal: lent.controller.signal,
-      release: () => {
-        lent.active--;
-      },
-    };
+    return bucket;
+  }
+
+  /** The attempt that borrowed `lent` is over. */
+  release(lent: AttemptSignal): void {
+    (lent as Bucket).active--;
   }
 
   /** Abort every attempt in flight now (the user stopped the run at once). */

@@ -230,24 +230,23 @@ export class Dispatcher<M> {
 
   private launch(batch: SendItem<M>[], admission: Admission): void {
     this.inFlight++;
-    this.execute(batch, admission)
-      .catch((error: unknown) => this.stop({ kind: 'error', detail: (error as Error).message }))
-      .finally(() => {
-        this.inFlight--;
-        this.changed.notify();
-      });
+    void this.execute(batch, admission);
   }
 
-  // The slot is freed (by launch) only after this resolves, that is after every record of the
-  // batch is written: a kill leaves at most `concurrency` batches in doubt.
+  // The slot is freed only after every record of the batch is written: a kill leaves at most
+  // `concurrency` batches in doubt.
   private async execute(batch: SendItem<M>[], admission: Admission): Promise<void> {
     const lent = this.signals.acquire();
     try {
       await this.attempt(batch, admission, lent.signal);
+      await this.options.sink.commit();
+    } catch (error) {
+      this.stop({ kind: 'error', detail: (error as Error).message });
     } finally {
-      lent.release();
+      this.signals.release(lent);
+      this.inFlight--;
+      this.changed.notify();
     }
-    await this.options.sink.commit();
   }
 
   private async attempt(batch: SendItem<M>[], admission: Admission, signal: AbortSignal): Promise<void> {

@@ -9,19 +9,12 @@ function text(value: string | null): string {
   return value === null ? 'null' : JSON.stringify(value);
 }
 
-const UUID = /^[0-9a-f-]{36}$/;
-
-/** herald's own idempotency keys are UUIDs and need no escaping; keys from an older log might. */
-function idempotencyText(value: string | null): string {
-  return value !== null && value.length === 36 && UUID.test(value) ? `"${value}"` : text(value);
-}
-
 /** One row record as a log line (with its newline); `rowJson` is JSON.stringify(record.row) when known. */
 export function encodeRowRecord(record: RowRecord, rowJson: string = JSON.stringify(record.row)): string {
   return (
     `{"type":"row","key":${text(record.key)},"status":"${record.status}","class":${record.class === null ? 'null' : `"${record.class}"`}` +
     `,"code":${text(record.code)},"error":${text(record.error)},"attempts":${record.attempts},"messageId":${text(record.messageId)}` +
-    `,"idempotencyKey":${idempotencyText(record.idempotencyKey)},"latencyMs":${record.latencyMs === null ? 'null' : record.latencyMs}` +
+    `,"idempotencyKey":${text(record.idempotencyKey)},"latencyMs":${record.latencyMs === null ? 'null' : record.latencyMs}` +
     `,"at":"${record.at}","line":${record.line},"row":${rowJson}}\n`
   );
 }
