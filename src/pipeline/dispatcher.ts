@@ -20,7 +20,7 @@ import type { PlannedItem, SendItem } from './work-item.js';
 /** Queued log bytes above which the planner waits for the log to catch up. */
 const LOG_BACKPRESSURE_BYTES = 256 * 1024;
 /** How long a batch waits for more rows before it goes out incomplete (input slower than the provider). */
-const BATCH_LINGER_MS = 250;
+const BATCH_LINGER_MS = 1000;
 /** How long the circuit breaker may stay open before the run gives up. */
 export const BREAKER_GIVE_UP_MS = 5 * 60_000;
 
