@@ -2,28 +2,17 @@
 import { createServer } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runHerald, tempDir } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { runHerald } from '../helpers/cli.js';
 import { lastByKey, readLog, writeCsv } from '../helpers/files.js';
-import { startSink, type Sink } from '../helpers/sink.js';
+import { useWorkspace } from '../helpers/workspace.js';
 
-let dir: string;
-let cleanup: () => void;
-let sink: Sink | undefined;
-
-beforeEach(() => {
-  ({ dir, cleanup } = tempDir());
-});
-afterEach(async () => {
-  await sink?.close();
-  sink = undefined;
-  cleanup();
-});
+const ws = useWorkspace();
 
 describe('edge cases', () => {
   it('herald retry gives every row --retries further attempts in its own run', async () => {
-    sink = await startSink(() => ({ status: 500 }));
-    const csv = writeCsv(dir, 3);
+    const sink = await ws.startSink(() => ({ status: 500 }));
+    const csv = writeCsv(ws.dir, 3);
     const log = `${csv}.results.jsonl`;
     expect((await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--retries', '1', '--quiet'])).code).toBe(3);
     expect(sink.requests.length).toBe(6);
@@ -33,8 +22,8 @@ describe('edge cases', () => {
   });
 
   it('a secret taken into the URL path from the environment appears nowhere', async () => {
-    sink = await startSink(() => ({ status: 401 }));
-    const csv = writeCsv(dir, 2);
+    const sink = await ws.startSink(() => ({ status: 401 }));
+    const csv = writeCsv(ws.dir, 2);
     const result = await runHerald(['send', csv, '--channel', 'webhook', '--url', `${sink.url}/\${HOOK_SECRET}`, '--json'], { env: { HOOK_SECRET: 'TOPSECRET123' } });
     expect(result.code).toBe(1);
     expect(sink.requests[0]!.path).toBe('/hook/TOPSECRET123');
@@ -44,8 +33,8 @@ describe('edge cases', () => {
   });
 
   it('--force starts a new campaign: a --resume of it sends the rows the forced run had not reached', async () => {
-    sink = await startSink();
-    const csv = writeCsv(dir, 10);
+    const sink = await ws.startSink();
+    const csv = writeCsv(ws.dir, 10);
     const args = ['send', csv, '--channel', 'webhook', '--url', sink.url, '--quiet'];
     expect((await runHerald(args)).code).toBe(0);
     expect((await runHerald([...args, '--force', '--limit', '3'])).code).toBe(0);
@@ -58,8 +47,8 @@ describe('edge cases', () => {
   });
 
   it('--resume keeps the key of the log: taken from it when not given, refused when different', async () => {
-    sink = await startSink();
-    const csv = writeCsv(dir, 4);
+    const sink = await ws.startSink();
+    const csv = writeCsv(ws.dir, 4);
     const args = ['send', csv, '--channel', 'webhook', '--url', sink.url, '--quiet'];
     expect((await runHerald([...args, '--key', 'email', '--limit', '2'])).code).toBe(0);
     const refused = await runHerald([...args, '--key', 'id', '--resume']);
@@ -78,7 +67,7 @@ describe('edge cases', () => {
     // a zero time limit
     ['--timeout 0', () => ['--timeout', '0'], /--timeout '0'/],
   ])('%s is a one-line error with exit 2', async (_name, extra, pattern) => {
-    const csv = writeCsv(dir, 2);
+    const csv = writeCsv(ws.dir, 2);
     const result = await runHerald(['send', csv, '--channel', 'webhook', '--url', 'http://127.0.0.1:9/x', ...extra(csv)]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(pattern);
@@ -100,7 +89,7 @@ describe('edge cases', () => {
   });
 
   it('herald report on a file that is not a log says so in a few lines, not one per line', async () => {
-    const csv = writeCsv(dir, 50);
+    const csv = writeCsv(ws.dir, 50);
     const result = await runHerald(['report', csv]);
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n').length).toBeLessThanOrEqual(8);
@@ -108,8 +97,8 @@ describe('edge cases', () => {
   });
 
   it('--resume --dry-run leaves out what the log records as done', async () => {
-    sink = await startSink();
-    const csv = writeCsv(dir, 6);
+    const sink = await ws.startSink();
+    const csv = writeCsv(ws.dir, 6);
     await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--limit', '4', '--quiet']);
     const dry = await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--resume', '--dry-run']);
     expect(dry.code).toBe(0);
@@ -118,13 +107,13 @@ describe('edge cases', () => {
   });
 
   it('--env-file supplies secrets; a missing one is a herald error, not a Node one', async () => {
-    sink = await startSink((request) => (request.headers.authorization === 'Bearer from-file' ? { status: 200 } : { status: 401 }));
-    const csv = writeCsv(dir, 2);
-    const envFile = join(dir, 'secrets.env');
+    const sink = await ws.startSink((request) => (request.headers.authorization === 'Bearer from-file' ? { status: 200 } : { status: 401 }));
+    const csv = writeCsv(ws.dir, 2);
+    const envFile = join(ws.dir, 'secrets.env');
     writeFileSync(envFile, 'HOOK_TOKEN=from-file\n');
     const ok = await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--header', 'Authorization: Bearer ${HOOK_TOKEN}', '--env-file', envFile, '--quiet']);
     expect(ok.code).toBe(0);
-    const missing = await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--env-file', join(dir, 'nope.env'), '--out', join(dir, 'o.jsonl')]);
+    const missing = await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--env-file', join(ws.dir, 'nope.env'), '--out', join(ws.dir, 'o.jsonl')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('--env-file');
   });

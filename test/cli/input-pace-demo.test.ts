@@ -2,38 +2,27 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { finished, runHerald, spawnHerald, tempDir } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { finished, runHerald, spawnHerald } from '../helpers/cli.js';
 import { lastByKey, writeCsv } from '../helpers/files.js';
-import { startSink, type Sink } from '../helpers/sink.js';
+import { useWorkspace } from '../helpers/workspace.js';
 
-let dir: string;
-let cleanup: () => void;
-let sink: Sink | undefined;
-
-beforeEach(() => {
-  ({ dir, cleanup } = tempDir());
-});
-afterEach(async () => {
-  await sink?.close();
-  sink = undefined;
-  cleanup();
-});
+const ws = useWorkspace();
 
 describe('input encodings end to end', () => {
   it('a GBK CSV without BOM, its UTF-8 twin and a UTF-8-with-BOM twin deliver identical bodies, Chinese names intact', async () => {
-    sink = await startSink();
+    const sink = await ws.startSink();
     const text = 'id,name,city\n1,张三,北京\n2,李四,上海\n3,Alice Martin,Paris\n4,王小明,深圳\n';
     const files = {
       gbk: iconv.encode(text, 'gbk'),
       utf8: Buffer.from(text, 'utf8'),
       bom: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]),
     };
-    const body = join(dir, 'body.json');
+    const body = join(ws.dir, 'body.json');
     writeFileSync(body, '{"id": "{{id}}", "name": "{{name}}", "city": "{{city}}"}');
     const bodies: Record<string, string[]> = {};
     for (const [name, bytes] of Object.entries(files)) {
-      const csv = join(dir, `${name}.csv`);
+      const csv = join(ws.dir, `${name}.csv`);
       writeFileSync(csv, bytes);
       const before = sink.requests.length;
       const result = await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--body', body, '--concurrency', '1', '--quiet']);
@@ -48,8 +37,8 @@ describe('input encodings end to end', () => {
 
 describe('pacing', () => {
   it('--rate 300/s is held at the receiver (generous tolerance: precise figures live in npm run bench)', async () => {
-    sink = await startSink();
-    const csv = writeCsv(dir, 900);
+    const sink = await ws.startSink();
+    const csv = writeCsv(ws.dir, 900);
     const result = await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--rate', '300/s', '--burst', '1', '--concurrency', '16', '--quiet']);
     expect(result.code).toBe(0);
     const times = sink.requests.map((r) => r.at);
@@ -60,8 +49,8 @@ describe('pacing', () => {
   });
 
   it('fractional rates pace slow sends: 5 rows at 10/s take about 0.4 s between first and last', async () => {
-    sink = await startSink();
-    const csv = writeCsv(dir, 5);
+    const sink = await ws.startSink();
+    const csv = writeCsv(ws.dir, 5);
     await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--rate', '600/min', '--quiet']);
     const span = sink.requests.at(-1)!.at - sink.requests[0]!.at;
     expect(span).toBeGreaterThanOrEqual(350);
@@ -80,7 +69,7 @@ describe('herald mock webhook', () => {
         if (match) resolve(match[1]!);
       });
     });
-    const csv = writeCsv(dir, 40);
+    const csv = writeCsv(ws.dir, 40);
     const result = await runHerald(['send', csv, '--channel', 'webhook', '--quiet'], { env: { HERALD_WEBHOOK_URL: url } });
     expect(result.code).toBe(0);
     mock.kill('SIGINT');
@@ -92,7 +81,7 @@ describe('herald mock webhook', () => {
 
 describe('herald demo', () => {
   it('sends fixtures/demo.csv through the built-in simulator, retries the failures and ends with every row sent (exit 0)', async () => {
-    const out = join(dir, 'demo.results.jsonl');
+    const out = join(ws.dir, 'demo.results.jsonl');
     const result = await runHerald(['demo', '--rate', '2000/s', '--out', out]);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('herald report');

@@ -1,28 +1,17 @@
 /** The result log's guarantees and the commands that read it (report, retry), as a user meets them. */
 import { appendFileSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { finished, runHerald, spawnHerald, tempDir } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { finished, runHerald, spawnHerald } from '../helpers/cli.js';
 import { lastByKey, readLog, writeCsv } from '../helpers/files.js';
-import { startSink, type Sink } from '../helpers/sink.js';
+import { useWorkspace } from '../helpers/workspace.js';
 
-let dir: string;
-let cleanup: () => void;
-let sink: Sink | undefined;
-
-beforeEach(() => {
-  ({ dir, cleanup } = tempDir());
-});
-afterEach(async () => {
-  await sink?.close();
-  sink = undefined;
-  cleanup();
-});
+const ws = useWorkspace();
 
 describe('result log', () => {
   it('starts with a run record holding the settings, then pending before final records, with the contract fields', async () => {
-    sink = await startSink();
-    const csv = writeCsv(dir, 3);
+    const sink = await ws.startSink();
+    const csv = writeCsv(ws.dir, 3);
     expect((await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--rate', '50/s', '--quiet'])).code).toBe(0);
     const log = readLog(`${csv}.results.jsonl`);
     expect(log[0]).toMatchObject({ type: 'run', channel: 'webhook', command: 'send', herald: expect.any(String) as unknown });
@@ -36,8 +25,8 @@ describe('result log', () => {
   });
 
   it('refuses an existing log without --resume/--force (exit 2) and leaves it byte-for-byte unchanged', async () => {
-    sink = await startSink();
-    const csv = writeCsv(dir, 5);
+    const sink = await ws.startSink();
+    const csv = writeCsv(ws.dir, 5);
     const log = `${csv}.results.jsonl`;
     await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--quiet']);
     const before = readFileSync(log);
@@ -50,8 +39,8 @@ describe('result log', () => {
   });
 
   it('--force appends a new run that sends every row again with new idempotency keys', async () => {
-    sink = await startSink();
-    const csv = writeCsv(dir, 4);
+    const sink = await ws.startSink();
+    const csv = writeCsv(ws.dir, 4);
     const log = `${csv}.results.jsonl`;
     await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--quiet']);
     const firstKeys = [...lastByKey(log).values()].map((r) => r.idempotencyKey);
@@ -63,11 +52,11 @@ describe('result log', () => {
   });
 
   it('a second herald on the same log refuses, naming the process that holds it', async () => {
-    sink = await startSink(async () => {
+    const sink = await ws.startSink(async () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
       return { status: 200 };
     });
-    const csv = writeCsv(dir, 200);
+    const csv = writeCsv(ws.dir, 200);
     const first = spawnHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--concurrency', '2', '--quiet']);
     const firstDone = finished(first);
     await new Promise((resolve) => setTimeout(resolve, 800));
@@ -83,8 +72,8 @@ describe('result log', () => {
   });
 
   it('ignores a torn last line with a warning and appends on a fresh line', async () => {
-    sink = await startSink();
-    const csv = writeCsv(dir, 6);
+    const sink = await ws.startSink();
+    const csv = writeCsv(ws.dir, 6);
     const log = `${csv}.results.jsonl`;
     await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--limit', '3', '--quiet']);
     appendFileSync(log, '{"type":"row","key":"k3","status":"pen');
@@ -98,8 +87,8 @@ describe('result log', () => {
   });
 
   it('--resume with --in-doubt fail records rows left pending by a crash as failed/in-doubt; herald retry sends them', async () => {
-    sink = await startSink();
-    const csv = writeCsv(dir, 4);
+    const sink = await ws.startSink();
+    const csv = writeCsv(ws.dir, 4);
     const log = `${csv}.results.jsonl`;
     await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--limit', '2', '--quiet']);
     const run = readLog(log)[0]!;
@@ -118,8 +107,8 @@ describe('result log', () => {
 
 describe('herald report', () => {
   it('summarises a log by status, class and code with latency, duration and what retry would send', async () => {
-    sink = await startSink((request) => (JSON.parse(request.body).id === 'k1' ? { status: 422 } : request.n % 5 === 0 ? { status: 503 } : { status: 200 }));
-    const csv = writeCsv(dir, 20);
+    const sink = await ws.startSink((request) => (JSON.parse(request.body).id === 'k1' ? { status: 422 } : request.n % 5 === 0 ? { status: 503 } : { status: 200 }));
+    const csv = writeCsv(ws.dir, 20);
     const log = `${csv}.results.jsonl`;
     await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--retries', '0', '--quiet']);
     const text = await runHerald(['report', log]);
@@ -141,7 +130,7 @@ describe('herald report', () => {
   });
 
   it('reports a missing log as a one-line error (exit 2)', async () => {
-    const result = await runHerald(['report', join(dir, 'nope.jsonl')]);
+    const result = await runHerald(['report', join(ws.dir, 'nope.jsonl')]);
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toContain('nope.jsonl');
@@ -170,10 +159,10 @@ describe('usage errors exit 2 with one line, before anything is sent', () => {
     ['missing input', ['send', 'MISSING', '--channel', 'webhook', '--url', 'http://127.0.0.1:9/x'], /nope\.csv/],
   ];
   it.each(cases)('%s', async (_name, template, pattern) => {
-    const csv = writeCsv(dir, 2);
-    const badBody = join(dir, 'bad.json');
+    const csv = writeCsv(ws.dir, 2);
+    const badBody = join(ws.dir, 'bad.json');
     writeFileSync(badBody, '{"n": {{id}}}');
-    const args = template.map((arg) => (arg === 'IN' ? csv : arg === 'BAD_BODY' ? badBody : arg === 'MISSING' ? join(dir, 'nope.csv') : arg));
+    const args = template.map((arg) => (arg === 'IN' ? csv : arg === 'BAD_BODY' ? badBody : arg === 'MISSING' ? join(ws.dir, 'nope.csv') : arg));
     const result = await runHerald(args);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(pattern);

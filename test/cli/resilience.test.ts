@@ -1,21 +1,10 @@
 /** Faults, kills and interruptions: herald as a process against receivers that misbehave. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { finished, runHerald, spawnHerald, tempDir } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { finished, runHerald, spawnHerald } from '../helpers/cli.js';
 import { lastByKey, rowRecords, writeCsv } from '../helpers/files.js';
-import { startSink, type Sink } from '../helpers/sink.js';
+import { useWorkspace } from '../helpers/workspace.js';
 
-let dir: string;
-let cleanup: () => void;
-let sink: Sink | undefined;
-
-beforeEach(() => {
-  ({ dir, cleanup } = tempDir());
-});
-afterEach(async () => {
-  await sink?.close();
-  sink = undefined;
-  cleanup();
-});
+const ws = useWorkspace();
 
 /** A deterministic pseudo-random sequence, so fault patterns repeat. */
 function seeded(seed: number): () => number {
@@ -30,7 +19,7 @@ describe('faults and retries', () => {
   it('with 500s, 429 + Retry-After and reset sockets, --retries 6 delivers nearly all; herald retry finishes the rest', async () => {
     const random = seeded(42);
     let faults = true;
-    sink = await startSink(() => {
+    const sink = await ws.startSink(() => {
       if (!faults) return { status: 200 };
       const roll = random();
       if (roll < 0.08) return { status: 500 };
@@ -38,7 +27,7 @@ describe('faults and retries', () => {
       if (roll < 0.15) return 'reset';
       return { status: 200 };
     });
-    const csv = writeCsv(dir, 600);
+    const csv = writeCsv(ws.dir, 600);
     const log = `${csv}.results.jsonl`;
     const first = await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--concurrency', '16', '--retries', '6', '--quiet']);
     expect([0, 3]).toContain(first.code);
@@ -59,8 +48,8 @@ describe('faults and retries', () => {
   });
 
   it('a receiver that fails everything opens the circuit breaker instead of burning through the file', async () => {
-    sink = await startSink(() => ({ status: 503 }));
-    const csv = writeCsv(dir, 2000);
+    const sink = await ws.startSink(() => ({ status: 503 }));
+    const csv = writeCsv(ws.dir, 2000);
     const child = spawnHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--concurrency', '4', '--retries', '0']);
     const done = finished(child);
     await new Promise((resolve) => setTimeout(resolve, 2500));
@@ -75,12 +64,12 @@ describe('faults and retries', () => {
 
 describe('crash safety', () => {
   it('killed with SIGKILL at random moments, --resume until exit 0 leaves one final sent record per key; duplicates per kill <= concurrency', async () => {
-    sink = await startSink(async () => {
+    const sink = await ws.startSink(async () => {
       await new Promise((resolve) => setTimeout(resolve, 3));
       return { status: 200 };
     });
     const rows = 3000;
-    const csv = writeCsv(dir, rows);
+    const csv = writeCsv(ws.dir, rows);
     const log = `${csv}.results.jsonl`;
     const random = seeded(7);
     let kills = 0;
@@ -114,11 +103,11 @@ describe('crash safety', () => {
   });
 
   it('SIGINT drains the sends in flight, completes the log, prints how to resume and exits 130', async () => {
-    sink = await startSink(async () => {
+    const sink = await ws.startSink(async () => {
       await new Promise((resolve) => setTimeout(resolve, 200));
       return { status: 200 };
     });
-    const csv = writeCsv(dir, 500);
+    const csv = writeCsv(ws.dir, 500);
     const log = `${csv}.results.jsonl`;
     const child = spawnHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--concurrency', '5']);
     const done = finished(child);
@@ -137,11 +126,11 @@ describe('crash safety', () => {
   });
 
   it('a second SIGINT stops at once; rows in flight stay pending and --resume settles them', async () => {
-    sink = await startSink(async () => {
+    const sink = await ws.startSink(async () => {
       await new Promise((resolve) => setTimeout(resolve, 5000));
       return { status: 200 };
     });
-    const csv = writeCsv(dir, 20);
+    const csv = writeCsv(ws.dir, 20);
     const log = `${csv}.results.jsonl`;
     const child = spawnHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--concurrency', '4']);
     const done = finished(child);
@@ -156,8 +145,8 @@ describe('crash safety', () => {
     const pending = [...lastByKey(log).values()].filter((r) => r.status === 'pending');
     expect(pending.length).toBe(4);
     await sink.close();
-    sink = await startSink();
-    const resumed = await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--resume', '--quiet']);
+    const healthy = await ws.startSink();
+    const resumed = await runHerald(['send', csv, '--channel', 'webhook', '--url', healthy.url, '--resume', '--quiet']);
     expect(resumed.code).toBe(0);
     expect([...lastByKey(log).values()].every((r) => r.status === 'sent')).toBe(true);
   });

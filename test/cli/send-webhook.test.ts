@@ -1,28 +1,17 @@
 /** `herald send --channel webhook` as a process against real receivers on 127.0.0.1. */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runHerald, tempDir } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { runHerald } from '../helpers/cli.js';
 import { lastByKey, readLog, rowRecords, writeCsv } from '../helpers/files.js';
-import { startSink, type Sink } from '../helpers/sink.js';
+import { useWorkspace } from '../helpers/workspace.js';
 
-let dir: string;
-let cleanup: () => void;
-let sink: Sink | undefined;
-
-beforeEach(() => {
-  ({ dir, cleanup } = tempDir());
-});
-afterEach(async () => {
-  await sink?.close();
-  sink = undefined;
-  cleanup();
-});
+const ws = useWorkspace();
 
 describe('herald send --channel webhook', () => {
   it('delivers 2,000 rows over at most --concurrency connections, and every key ends sent (exit 0)', async () => {
-    sink = await startSink();
-    const csv = writeCsv(dir, 2000);
+    const sink = await ws.startSink();
+    const csv = writeCsv(ws.dir, 2000);
     const result = await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--concurrency', '16', '--quiet']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -36,10 +25,10 @@ describe('herald send --channel webhook', () => {
   });
 
   it('renders a JSON body template with values escaped as string content, and sends Idempotency-Key', async () => {
-    sink = await startSink();
-    const csv = join(dir, 'q.csv');
+    const sink = await ws.startSink();
+    const csv = join(ws.dir, 'q.csv');
     writeFileSync(csv, 'id,name\nq1,"Zoë ""the"" \\ coder"\nq2,张三\n');
-    const body = join(dir, 'push.json');
+    const body = join(ws.dir, 'push.json');
     writeFileSync(body, '{"to": "{{id}}", "text": "Hello {{name}}"}\n');
     const result = await runHerald(['send', csv, '--channel', 'webhook', '--url', `${sink.url}/{{id}}?n={{name}}`, '--body', body, '--header', 'X-Name: {{name}}', '--quiet']);
     expect(result.code).toBe(0);
@@ -55,8 +44,8 @@ describe('herald send --channel webhook', () => {
   });
 
   it('marks rows invalid (with their line) for a missing field or a header value with a line break, and goes on (exit 3)', async () => {
-    sink = await startSink();
-    const jsonl = join(dir, 'rows.jsonl');
+    const sink = await ws.startSink();
+    const jsonl = join(ws.dir, 'rows.jsonl');
     writeFileSync(jsonl, ['{"id":"a","name":"Ann"}', '{"id":"b"}', 'not json', '{"id":"c","name":"Line\\r\\nX-Evil: 1"}', '{"id":"a","name":"again"}', '{"id":"d","name":"Dee"}'].join('\n') + '\n');
     const result = await runHerald(['send', jsonl, '--channel', 'webhook', '--url', sink.url, '--header', 'X-Name: {{name}}', '--quiet']);
     expect(result.code).toBe(3);
@@ -73,13 +62,13 @@ describe('herald send --channel webhook', () => {
   });
 
   it('classifies answers: 404 permanent, 401 fatal stops the run (exit 1) with the sends in flight recorded', async () => {
-    sink = await startSink((request) => {
+    const sink = await ws.startSink((request) => {
       const id = JSON.parse(request.body).id as string;
       if (id === 'k3') return { status: 404 };
       if (request.n >= 10) return { status: 401, body: '{"error":"bad token"}' };
       return { status: 200 };
     });
-    const csv = writeCsv(dir, 200);
+    const csv = writeCsv(ws.dir, 200);
     const result = await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--concurrency', '1', '--quiet']);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('401');
@@ -92,20 +81,20 @@ describe('herald send --channel webhook', () => {
   });
 
   it('reads stdin with --format and needs --out', async () => {
-    sink = await startSink();
+    const sink = await ws.startSink();
     const refused = await runHerald(['send', '-', '--format', 'jsonl', '--channel', 'webhook', '--url', sink.url], { stdin: '{"id":"s1"}\n' });
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('--out');
-    const out = join(dir, 'stdin.results.jsonl');
+    const out = join(ws.dir, 'stdin.results.jsonl');
     const result = await runHerald(['send', '-', '--format', 'jsonl', '--channel', 'webhook', '--url', sink.url, '--out', out, '--quiet'], { stdin: '{"id":"s1"}\n{"id":"s2"}\n' });
     expect(result.code).toBe(0);
     expect(lastByKey(out).size).toBe(2);
   });
 
   it('--dry-run renders every row, prints the first message, sends nothing and writes no log', async () => {
-    sink = await startSink();
-    const csv = writeCsv(dir, 50);
-    const body = join(dir, 'b.json');
+    const sink = await ws.startSink();
+    const csv = writeCsv(ws.dir, 50);
+    const body = join(ws.dir, 'b.json');
     writeFileSync(body, '{"hello": "{{name}}"}');
     const result = await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--body', body, '--header', 'Authorization: Bearer ${HOOK_TOKEN}', '--dry-run'], { env: { HOOK_TOKEN: 's3cr3t-token' } });
     expect(result.code).toBe(0);
@@ -118,8 +107,8 @@ describe('herald send --channel webhook', () => {
   });
 
   it('--limit sends only the first N sendable rows; --resume later sends the rest', async () => {
-    sink = await startSink();
-    const csv = writeCsv(dir, 30);
+    const sink = await ws.startSink();
+    const csv = writeCsv(ws.dir, 30);
     expect((await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--limit', '5', '--quiet'])).code).toBe(0);
     expect(sink.delivered.size).toBe(5);
     expect((await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--resume', '--quiet'])).code).toBe(0);
@@ -128,8 +117,8 @@ describe('herald send --channel webhook', () => {
   });
 
   it('keeps secrets from ${VAR} headers out of the result log and the output', async () => {
-    sink = await startSink((request) => (request.headers.authorization === 'Bearer tok-123456' ? { status: 200 } : { status: 401 }));
-    const csv = writeCsv(dir, 20);
+    const sink = await ws.startSink((request) => (request.headers.authorization === 'Bearer tok-123456' ? { status: 200 } : { status: 401 }));
+    const csv = writeCsv(ws.dir, 20);
     const result = await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--header', 'Authorization: Bearer ${HOOK_TOKEN}', '--json'], { env: { HOOK_TOKEN: 'tok-123456' } });
     expect(result.code).toBe(0);
     const log = readLog(`${csv}.results.jsonl`);
@@ -149,10 +138,10 @@ function readLogOrNull(path: string): unknown[] | null {
 
 describe('webhook bodies by extension', () => {
   it('HTML-escapes values in an .html body and sends it as text/html', async () => {
-    sink = await startSink();
-    const csv = join(dir, 'h.csv');
+    const sink = await ws.startSink();
+    const csv = join(ws.dir, 'h.csv');
     writeFileSync(csv, 'id,name\nh1,<b>Tom & "Jerry"</b>\n');
-    const body = join(dir, 'note.html');
+    const body = join(ws.dir, 'note.html');
     writeFileSync(body, '<p>Hello {{name}}</p>');
     const result = await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--body', body, '--quiet']);
     expect(result.code).toBe(0);
