@@ -1,4 +1,4 @@
-/** Per-test surroundings for CLI tests: a temporary folder, and the sinks a test starts, closed after it. */
+/** Per-test surroundings for CLI tests: a temporary folder, and the servers a test starts, closed after it. */
 import { afterEach, beforeEach } from 'vitest';
 import { tempDir } from './cli.js';
 import { startSink, type Sink } from './sink.js';
@@ -8,17 +8,23 @@ export interface Workspace {
   readonly dir: string;
   /** Starts a sink on 127.0.0.1 that is closed after the test. */
   startSink(...args: Parameters<typeof startSink>): Promise<Sink>;
+  /** Closes `server` (a simulator, a sink) after the test; returns it. */
+  own<T extends Closeable>(server: T): T;
+}
+
+interface Closeable {
+  close(): Promise<unknown>;
 }
 
 /** Registers the hooks and returns the current test's workspace. */
 export function useWorkspace(): Workspace {
   let current: { dir: string; cleanup: () => void } | undefined;
-  const sinks: Sink[] = [];
+  const servers: Closeable[] = [];
   beforeEach(() => {
     current = tempDir();
   });
   afterEach(async () => {
-    await Promise.all(sinks.splice(0).map((sink) => sink.close()));
+    await Promise.all(servers.splice(0).map((server) => server.close()));
     current?.cleanup();
     current = undefined;
   });
@@ -28,9 +34,11 @@ export function useWorkspace(): Workspace {
       return current.dir;
     },
     async startSink(...args) {
-      const sink = await startSink(...args);
-      sinks.push(sink);
-      return sink;
+      return this.own(await startSink(...args));
+    },
+    own(server) {
+      servers.push(server);
+      return server;
     },
   };
 }

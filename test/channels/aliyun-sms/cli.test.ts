@@ -3,44 +3,35 @@
 // the simulator received (every signature verified, no number sent twice).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startAliyunMock, type AliyunMockServer } from '../../../src/mock/aliyun-sms/server.js';
-import { finished, runHerald, spawnHerald, tempDir } from '../../helpers/cli.js';
+import { finished, runHerald, spawnHerald } from '../../helpers/cli.js';
 import { lastByKey } from '../../helpers/files.js';
+import { useWorkspace } from '../../helpers/workspace.js';
 
 const ARGS = ['--channel', 'aliyun-sms', '--sign-name', '某某商城', '--template-code', 'SMS_123456789', '--param', 'name=name', '--param', 'coupon=code'];
 /** Variables of the developer's shell that must not leak into a run. */
 const NO_ALIYUN = { ALIBABA_CLOUD_ACCESS_KEY_ID: undefined, ALIBABA_CLOUD_ACCESS_KEY_SECRET: undefined, HERALD_ALIYUN_ENDPOINT: undefined };
 const FIXTURES = join(import.meta.dirname, '../../../fixtures/sms');
 
-let dir: string;
-let cleanup: () => void = () => undefined;
-let sim: AliyunMockServer | null = null;
-
-afterEach(async () => {
-  await sim?.close();
-  sim = null;
-  cleanup();
-});
+const ws = useWorkspace();
 
 async function setUp(options: Record<string, unknown> = {}): Promise<AliyunMockServer> {
-  ({ dir, cleanup } = tempDir());
-  sim = await startAliyunMock({ seed: '5', ...options }, () => undefined);
-  return sim;
+  return ws.own(await startAliyunMock({ seed: '5', ...options }, () => undefined));
 }
 
 function herald(args: readonly string[], env: Readonly<Record<string, string | undefined>>) {
-  return runHerald(args, { cwd: dir, env: { ...NO_ALIYUN, ...env }, timeoutMs: 90_000 });
+  return runHerald(args, { cwd: ws.dir, env: { ...NO_ALIYUN, ...env }, timeoutMs: 90_000 });
 }
 
 /** A CSV of members; phone numbers 1380000xxxx unless `phone` says otherwise. */
 function csv(count: number, phone = (i: number) => `1380000${String(i).padStart(4, '0')}`, name = 'members.csv'): string {
   const lines = ['id,phone,name,code', ...Array.from({ length: count }, (_, i) => `m${i},${phone(i)},会员${i},C${i}`)];
-  writeFileSync(join(dir, name), `${lines.join('\n')}\n`);
+  writeFileSync(join(ws.dir, name), `${lines.join('\n')}\n`);
   return name;
 }
 
-const LOG = () => join(dir, 'members.csv.results.jsonl');
+const LOG = () => join(ws.dir, 'members.csv.results.jsonl');
 
 function countBy(path: string): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -160,7 +151,6 @@ describe('herald send --channel aliyun-sms', () => {
   });
 
   it('--dry-run without credentials shows the first SMS and the billed segments', async () => {
-    ({ dir, cleanup } = tempDir());
     const template = join(FIXTURES, 'aliyun-template.txt');
     const run = await herald(['send', csv(3), ...ARGS.slice(0, -2), '--param', 'code=code', '--template-text', template, '--dry-run'], {});
     expect(run.code, run.stderr).toBe(0);
@@ -185,7 +175,7 @@ describe('herald send --channel aliyun-sms', () => {
 
   it('a run killed (kill -9) while requests hang, then --resume: the rows in doubt are checked, none is sent twice', async () => {
     const server = await setUp({ fault: ['hang=first:3'] });
-    const child = spawnHerald(['send', csv(40), ...ARGS, '--timeout', '60s', '--concurrency', '4'], { cwd: dir, env: { ...NO_ALIYUN, ...server.env } });
+    const child = spawnHerald(['send', csv(40), ...ARGS, '--timeout', '60s', '--concurrency', '4'], { cwd: ws.dir, env: { ...NO_ALIYUN, ...server.env } });
     const done = finished(child, 60_000);
     for (let waited = 0; server.counters().accepted < 40 && waited < 30_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
     expect(server.counters().accepted).toBe(40);
@@ -201,8 +191,7 @@ describe('herald send --channel aliyun-sms', () => {
 
 describe('herald mock aliyun-sms', () => {
   it('prints the exports that point herald at it, serves a send, and stops on SIGINT with its counters', async () => {
-    ({ dir, cleanup } = tempDir());
-    const mock = spawnHerald(['mock', 'aliyun-sms', '--port', '0'], { cwd: dir });
+    const mock = spawnHerald(['mock', 'aliyun-sms', '--port', '0'], { cwd: ws.dir });
     const output = finished(mock, 30_000);
     let exports = '';
     mock.stdout?.on('data', (chunk: Buffer) => (exports += chunk.toString('utf8')));

@@ -3,34 +3,25 @@
 // simulator received.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startTwilioMock, type TwilioMockServer } from '../../../src/mock/twilio/server.js';
-import { runHerald, tempDir } from '../../helpers/cli.js';
+import { runHerald } from '../../helpers/cli.js';
 import { lastByKey } from '../../helpers/files.js';
+import { useWorkspace } from '../../helpers/workspace.js';
 
 const FROM = '+14155550000';
 const NO_TWILIO = { TWILIO_ACCOUNT_SID: undefined, TWILIO_AUTH_TOKEN: undefined, HERALD_TWILIO_ENDPOINT: undefined };
 const TEMPLATE = join(import.meta.dirname, '../../../fixtures/sms/twilio-body.txt');
 const ARGS = ['--channel', 'twilio', '--from', FROM, '--template', TEMPLATE];
 
-let dir: string;
-let cleanup: () => void = () => undefined;
-let sim: TwilioMockServer | null = null;
-
-afterEach(async () => {
-  await sim?.close();
-  sim = null;
-  cleanup();
-});
+const ws = useWorkspace();
 
 async function setUp(options: Record<string, unknown> = {}): Promise<TwilioMockServer> {
-  ({ dir, cleanup } = tempDir());
-  sim = await startTwilioMock({ seed: '3', numbers: FROM, ...options }, () => undefined);
-  return sim;
+  return ws.own(await startTwilioMock({ seed: '3', numbers: FROM, ...options }, () => undefined));
 }
 
 function herald(args: readonly string[], env: Readonly<Record<string, string | undefined>>) {
-  return runHerald(args, { cwd: dir, env: { ...NO_TWILIO, ...env }, timeoutMs: 90_000 });
+  return runHerald(args, { cwd: ws.dir, env: { ...NO_TWILIO, ...env }, timeoutMs: 90_000 });
 }
 
 function phone(i: number): string {
@@ -39,11 +30,11 @@ function phone(i: number): string {
 
 function csv(count: number): string {
   const lines = ['phone,name,code', ...Array.from({ length: count }, (_, i) => `${phone(i)},Ann ${i},${1000 + i}`)];
-  writeFileSync(join(dir, 'people.csv'), `${lines.join('\n')}\n`);
+  writeFileSync(join(ws.dir, 'people.csv'), `${lines.join('\n')}\n`);
   return 'people.csv';
 }
 
-const LOG = () => join(dir, 'people.csv.results.jsonl');
+const LOG = () => join(ws.dir, 'people.csv.results.jsonl');
 
 function countBy(path: string): Record<string, number> {
   const counts: Record<string, number> = {};

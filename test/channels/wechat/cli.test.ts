@@ -1,12 +1,13 @@
 // `herald send --channel wechat` as a user runs it: the built command as a process, against the
 // WeChat simulator on 127.0.0.1. Asserts exit codes, what is printed, the result log, and what
 // the simulator received.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { start, type WechatMockServer } from '../../../src/mock/wechat/server.js';
-import { finished, runHerald, spawnHerald, tempDir } from '../../helpers/cli.js';
+import { finished, runHerald, spawnHerald } from '../../helpers/cli.js';
 import { lastByKey } from '../../helpers/files.js';
+import { useWorkspace } from '../../helpers/workspace.js';
 import { openids } from './drive.js';
 
 const TEMPLATE_ARGS = ['--channel', 'wechat', '--template-id', 'TPL_ORDER_1', '--data', 'keyword1=order_no', '--data', 'thing2=Order for {{name}}'];
@@ -15,7 +16,7 @@ const NO_WECHAT = { WECHAT_APPID: undefined, WECHAT_APPSECRET: undefined, HERALD
 
 /** Run herald in the test's directory with the given WeChat variables only. */
 function herald(args: readonly string[], env: Readonly<Record<string, string>>) {
-  return runHerald(args, { cwd: dir, env: { ...NO_WECHAT, ...env }, timeoutMs: 50_000 });
+  return runHerald(args, { cwd: ws.dir, env: { ...NO_WECHAT, ...env }, timeoutMs: 50_000 });
 }
 
 /** Count each key's last state as `status/class`. */
@@ -31,7 +32,7 @@ function countBy(path: string): Record<string, number> {
 /** A CSV of followers in the test's directory; returns its name. */
 function csv(ids: readonly string[]): string {
   const lines = ['openid,name,order_no', ...ids.map((id, i) => `${id},Fan ${i},A${String(i).padStart(6, '0')}`)];
-  writeFileSync(join(dir, 'fans.csv'), `${lines.join('\n')}\n`);
+  writeFileSync(join(ws.dir, 'fans.csv'), `${lines.join('\n')}\n`);
   return 'fans.csv';
 }
 
@@ -44,23 +45,13 @@ async function currentToken(server: WechatMockServer): Promise<string> {
   return ((await response.json()) as { access_token: string }).access_token;
 }
 
-let dir: string;
-let cleanup: () => void = () => undefined;
-let sim: WechatMockServer | null = null;
-
-afterEach(async () => {
-  await sim?.close();
-  sim = null;
-  cleanup();
-});
+const ws = useWorkspace();
 
 async function setUp(options: Record<string, unknown>): Promise<WechatMockServer> {
-  ({ dir, cleanup } = tempDir());
-  sim = await start({ seed: 11, ...options }, () => undefined);
-  return sim;
+  return ws.own(await start({ seed: 11, ...options }, () => undefined));
 }
 
-const LOG = () => join(dir, 'fans.csv.results.jsonl');
+const LOG = () => join(ws.dir, 'fans.csv.results.jsonl');
 
 describe('herald send --channel wechat', () => {
   it('sends 3,000 rows at --concurrency 32 with one token, exit 0, and no secret or token in any output', async () => {
@@ -153,8 +144,7 @@ describe('herald send --channel wechat', () => {
   });
 
   it('shows the first message in --dry-run without credentials, and marks rows lacking a field invalid', async () => {
-    ({ dir, cleanup } = tempDir());
-    writeFileSync(join(dir, 'fans.csv'), 'openid,name\noLVPpjqs9BhvzwPj5A-vTYAX3GLc,Ann\nnot an openid,Bo\n');
+    writeFileSync(join(ws.dir, 'fans.csv'), 'openid,name\noLVPpjqs9BhvzwPj5A-vTYAX3GLc,Ann\nnot an openid,Bo\n');
     const run = await herald(['send', 'fans.csv', '--channel', 'wechat', '--template-id', 'TPL_1', '--data', 'keyword1=name', '--dry-run'], {});
     // Some rows invalid: exit 3, as for a real run.
     expect(run.code).toBe(3);
@@ -167,7 +157,6 @@ describe('herald send --channel wechat', () => {
 
 describe('herald mock wechat', () => {
   it('prints the exports that point herald at it, serves, and stops on SIGINT with its counters', async () => {
-    ({ dir, cleanup } = tempDir());
     const child = spawnHerald(['mock', 'wechat', '--secret', 'mocksecret', '--daily-quota', '5'], { env: NO_WECHAT });
     const done = finished(child, 20_000);
     let stdout = '';
