@@ -39,3 +39,13 @@ export function lastByKey(path: string): Map<string, Record<string, unknown>> {
   }
   return last;
 }
+
+/** How many keys end in each `status/class` state ("sent/ok": 98, "failed/permanent": 2). */
+export function countStates(path: string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const row of lastByKey(path).values()) {
+    const state = `${String(row.status)}/${String(row.class)}`;
+    counts[state] = (counts[state] ?? 0) + 1;
+  }
+  return counts;
+}

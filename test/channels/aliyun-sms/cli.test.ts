@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startAliyunMock, type AliyunMockServer } from '../../../src/mock/aliyun-sms/server.js';
 import { finished, runHerald, spawnHerald } from '../../helpers/cli.js';
-import { lastByKey } from '../../helpers/files.js';
+import { countStates, lastByKey } from '../../helpers/files.js';
 import { useWorkspace } from '../../helpers/workspace.js';
 
 const ARGS = ['--channel', 'aliyun-sms', '--sign-name', '某某商城', '--template-code', 'SMS_123456789', '--param', 'name=name', '--param', 'coupon=code'];
@@ -33,15 +33,6 @@ function csv(count: number, phone = (i: number) => `1380000${String(i).padStart(
 
 const LOG = () => join(ws.dir, 'members.csv.results.jsonl');
 
-function countBy(path: string): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const row of lastByKey(path).values()) {
-    const state = `${String(row.status)}/${String(row.class)}`;
-    counts[state] = (counts[state] ?? 0) + 1;
-  }
-  return counts;
-}
-
 /** Every number the simulator accepted, with how many times. */
 function acceptedTwice(server: AliyunMockServer): string[] {
   const seen = new Map<string, number>();
@@ -59,7 +50,7 @@ describe('herald send --channel aliyun-sms', () => {
     const run = await herald(['send', csv(2000), ...ARGS, '--concurrency', '8', '--json'], server.env);
     expect(run.stderr).not.toMatch(/error|warning/i);
     expect(run.code, run.stderr).toBe(0);
-    expect(countBy(LOG())).toEqual({ 'sent/ok': 2000 });
+    expect(countStates(LOG())).toEqual({ 'sent/ok': 2000 });
     const counters = server.counters();
     expect(counters.byAction.SendSms).toBe(2000);
     expect(counters.signaturesVerified).toBe(counters.requests);
@@ -81,7 +72,7 @@ describe('herald send --channel aliyun-sms', () => {
     const server = await setUp();
     const run = await herald(['send', csv(2000), ...ARGS, '--batch', '100', '--concurrency', '4'], server.env);
     expect(run.code, run.stderr).toBe(0);
-    expect(countBy(LOG())).toEqual({ 'sent/ok': 2000 });
+    expect(countStates(LOG())).toEqual({ 'sent/ok': 2000 });
     const { SendBatchSms = 0, SendSms = 0 } = server.counters().byAction;
     // A batch waits up to a second for more rows before it goes out incomplete, so a file read
     // at any normal speed fills every batch (20 calls); two calls of slack for a machine that
@@ -98,7 +89,7 @@ describe('herald send --channel aliyun-sms', () => {
     });
     const run = await herald(['send', csv(200), ...ARGS, '--retries', '8', '--concurrency', '8'], server.env);
     expect(run.code, run.stderr).toBe(3);
-    expect(countBy(LOG())).toEqual({ 'sent/ok': 198, 'failed/permanent': 2 });
+    expect(countStates(LOG())).toEqual({ 'sent/ok': 198, 'failed/permanent': 2 });
     const states = lastByKey(LOG());
     expect(states.get('13800000007')).toMatchObject({ status: 'failed', class: 'permanent', code: 'isv.MOBILE_NUMBER_ILLEGAL' });
     expect(states.get('13800000011')).toMatchObject({ code: 'isv.BLACK_KEY_CONTROL_LIMIT' });
@@ -112,7 +103,7 @@ describe('herald send --channel aliyun-sms', () => {
     const name = csv(6, (i) => (i < 2 ? '13900000000' : `1390000000${i}`));
     const run = await herald(['send', name, ...ARGS, '--key', 'id'], server.env);
     expect(run.code, run.stderr).toBe(3);
-    expect(countBy(LOG())).toEqual({ 'sent/ok': 5, 'failed/permanent': 1 });
+    expect(countStates(LOG())).toEqual({ 'sent/ok': 5, 'failed/permanent': 1 });
     expect([...lastByKey(LOG()).values()].find((r) => r.status === 'failed')).toMatchObject({ code: 'isv.BUSINESS_LIMIT_CONTROL' });
   });
 
@@ -124,7 +115,7 @@ describe('herald send --channel aliyun-sms', () => {
     expect(server.counters().accepted).toBe(50);
     expect(server.counters().answers['isv.AMOUNT_NOT_ENOUGH']).toBeLessThanOrEqual(4);
     expect(server.counters().byAction.SendSms).toBeLessThanOrEqual(54);
-    expect(countBy(LOG())['sent/ok']).toBe(50);
+    expect(countStates(LOG())['sent/ok']).toBe(50);
     expectNoSecret(server, [run.stdout, run.stderr, readFileSync(LOG(), 'utf8')]);
   });
 
@@ -163,11 +154,11 @@ describe('herald send --channel aliyun-sms', () => {
     const server = await setUp({ fault: ['hang=first:5'], queryFault: ['isp.SYSTEM_ERROR=first:6'] });
     const first = await herald(['send', csv(40), ...ARGS, '--timeout', '1s', '--concurrency', '8'], server.env);
     expect(first.code).toBe(3);
-    expect(countBy(LOG())).toEqual({ 'sent/ok': 35, 'failed/in-doubt': 5 });
+    expect(countStates(LOG())).toEqual({ 'sent/ok': 35, 'failed/in-doubt': 5 });
     expect(server.counters().accepted).toBe(40);
     const retry = await herald(['retry', LOG()], server.env);
     expect(retry.code).toBe(0);
-    expect(countBy(LOG())).toEqual({ 'sent/ok': 40 });
+    expect(countStates(LOG())).toEqual({ 'sent/ok': 40 });
     expect([...lastByKey(LOG()).values()].filter((r) => r.code === 'RECONCILED')).toHaveLength(5);
     expect(server.counters().byAction.SendSms).toBe(40);
     expect(acceptedTwice(server)).toEqual([]);
@@ -183,7 +174,7 @@ describe('herald send --channel aliyun-sms', () => {
     await done;
     const resumed = await herald(['send', 'members.csv', ...ARGS, '--resume'], server.env);
     expect(resumed.code).toBe(0);
-    expect(countBy(LOG())).toEqual({ 'sent/ok': 40 });
+    expect(countStates(LOG())).toEqual({ 'sent/ok': 40 });
     expect(server.counters().byAction.SendSms).toBe(40);
     expect(acceptedTwice(server)).toEqual([]);
   });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startTwilioMock, type TwilioMockServer } from '../../../src/mock/twilio/server.js';
 import { runHerald } from '../../helpers/cli.js';
-import { lastByKey } from '../../helpers/files.js';
+import { countStates, lastByKey } from '../../helpers/files.js';
 import { useWorkspace } from '../../helpers/workspace.js';
 
 const FROM = '+14155550000';
@@ -36,22 +36,13 @@ function csv(count: number): string {
 
 const LOG = () => join(ws.dir, 'people.csv.results.jsonl');
 
-function countBy(path: string): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const row of lastByKey(path).values()) {
-    const state = `${String(row.status)}/${String(row.class)}`;
-    counts[state] = (counts[state] ?? 0) + 1;
-  }
-  return counts;
-}
-
 describe('herald send --channel twilio', () => {
   it('sends 1,000 rows (exit 0): bodies exact, sid as messageId, connections ≤ concurrency, token never shown', async () => {
     const server = await setUp();
     const run = await herald(['send', csv(1000), ...ARGS, '--concurrency', '8', '--json'], server.env);
     expect(run.stderr).not.toMatch(/error|warning/i);
     expect(run.code, run.stderr).toBe(0);
-    expect(countBy(LOG())).toEqual({ 'sent/ok': 1000 });
+    expect(countStates(LOG())).toEqual({ 'sent/ok': 1000 });
     expect(server.counters()).toMatchObject({ accepted: 1000, authFailures: 0 });
     expect(server.counters().connections).toBeLessThanOrEqual(8);
     const bySid = new Map(server.messages().map((m) => [m.sid, m]));
@@ -67,7 +58,7 @@ describe('herald send --channel twilio', () => {
     const server = await setUp({ fault: ['20429=10%', '20500=5%'], error: [`${phone(3)}=21610`, `${phone(9)}=21211`] });
     const run = await herald(['send', csv(200), ...ARGS, '--retries', '8'], server.env);
     expect(run.code, run.stderr).toBe(3);
-    expect(countBy(LOG())).toEqual({ 'sent/ok': 198, 'failed/permanent': 2 });
+    expect(countStates(LOG())).toEqual({ 'sent/ok': 198, 'failed/permanent': 2 });
     expect(lastByKey(LOG()).get(phone(3))).toMatchObject({ code: '21610' });
     expect(server.counters().faults['20429']).toBeGreaterThan(0);
     expect(server.counters().accepted).toBe(198);
@@ -77,7 +68,7 @@ describe('herald send --channel twilio', () => {
     const server = await setUp({ fault: ['hang=first:2'] });
     const run = await herald(['send', csv(20), ...ARGS, '--timeout', '1s'], server.env);
     expect(run.code, run.stderr).toBe(3);
-    expect(countBy(LOG())).toEqual({ 'sent/ok': 18, 'failed/in-doubt': 2 });
+    expect(countStates(LOG())).toEqual({ 'sent/ok': 18, 'failed/in-doubt': 2 });
     // Both hung messages reached Twilio once; herald did not send them again.
     expect(server.counters().accepted).toBe(20);
     expect(run.stderr).toContain('herald retry');

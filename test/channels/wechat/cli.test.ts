@@ -6,7 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { start, type WechatMockServer } from '../../../src/mock/wechat/server.js';
 import { finished, runHerald, spawnHerald } from '../../helpers/cli.js';
-import { lastByKey } from '../../helpers/files.js';
+import { countStates, lastByKey } from '../../helpers/files.js';
 import { useWorkspace } from '../../helpers/workspace.js';
 import { openids } from './drive.js';
 
@@ -17,16 +17,6 @@ const NO_WECHAT = { WECHAT_APPID: undefined, WECHAT_APPSECRET: undefined, HERALD
 /** Run herald in the test's directory with the given WeChat variables only. */
 function herald(args: readonly string[], env: Readonly<Record<string, string>>) {
   return runHerald(args, { cwd: ws.dir, env: { ...NO_WECHAT, ...env }, timeoutMs: 50_000 });
-}
-
-/** Count each key's last state as `status/class`. */
-function countBy(path: string): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const row of lastByKey(path).values()) {
-    const state = `${String(row.status)}/${String(row.class)}`;
-    counts[state] = (counts[state] ?? 0) + 1;
-  }
-  return counts;
 }
 
 /** A CSV of followers in the test's directory; returns its name. */
@@ -59,7 +49,7 @@ describe('herald send --channel wechat', () => {
     const run = await herald(['send', csv(openids(3000)), ...TEMPLATE_ARGS, '--concurrency', '32', '--json'], server.env);
     expect(run.stderr).not.toMatch(/error/i);
     expect(run.code).toBe(0);
-    expect(countBy(LOG())).toEqual({ 'sent/ok': 3000 });
+    expect(countStates(LOG())).toEqual({ 'sent/ok': 3000 });
     expect(server.counters).toMatchObject({ deliveries: 3000, deliveredTwice: 0, tokenFetches: 1 });
     expect(server.counters.maxOpenConnections).toBeLessThanOrEqual(33);
     const token = await currentToken(server);
@@ -73,7 +63,7 @@ describe('herald send --channel wechat', () => {
     const server = await setUp({ tokenUses: 500, tokenDelay: 20 });
     const run = await herald(['send', csv(openids(3000)), ...TEMPLATE_ARGS, '--concurrency', '32', '--retries', '0'], server.env);
     expect(run.code).toBe(0);
-    expect(countBy(LOG())).toEqual({ 'sent/ok': 3000 });
+    expect(countStates(LOG())).toEqual({ 'sent/ok': 3000 });
     expect(server.counters.errcodes['42001']).toBeGreaterThan(0);
     expect(server.counters.tokenFetches).toBeLessThanOrEqual(3000 / 500 + 1);
     expect(server.counters.maxParallelTokenFetches).toBe(1);
@@ -85,7 +75,7 @@ describe('herald send --channel wechat', () => {
     const first = await herald(['send', input, ...TEMPLATE_ARGS, '--concurrency', '32'], server.env);
     expect(first.code).toBe(1);
     expect(first.stderr).toMatch(/daily quota .* used up \(45009\).*--resume tomorrow/);
-    const stopped = countBy(LOG());
+    const stopped = countStates(LOG());
     expect(stopped['sent/ok']).toBe(1000);
     expect(server.counters.deliveries).toBe(1000);
     // The rest are unsent: no record, or failed/fatal (in flight when the quota ran out).
@@ -95,7 +85,7 @@ describe('herald send --channel wechat', () => {
     const second = await herald(['send', input, ...TEMPLATE_ARGS, '--concurrency', '32', '--resume'], server.env);
     expect(second.code).toBe(0);
     expect(lastByKey(LOG()).size).toBe(1500);
-    expect(countBy(LOG())).toEqual({ 'sent/ok': 1500 });
+    expect(countStates(LOG())).toEqual({ 'sent/ok': 1500 });
     expect(server.counters).toMatchObject({ deliveries: 1500, deliveredTwice: 0 });
   });
 
@@ -121,7 +111,7 @@ describe('herald send --channel wechat', () => {
     const server = await setUp({ unsubscribed: [ids[4], ids[17]] });
     const run = await herald(['send', csv(ids), ...TEMPLATE_ARGS], server.env);
     expect(run.code).toBe(3);
-    expect(countBy(LOG())).toEqual({ 'sent/ok': 28, 'failed/permanent': 2 });
+    expect(countStates(LOG())).toEqual({ 'sent/ok': 28, 'failed/permanent': 2 });
     expect(lastByKey(LOG()).get(ids[4]!)).toMatchObject({ code: '43004' });
   });
 
@@ -129,7 +119,7 @@ describe('herald send --channel wechat', () => {
     const server = await setUp({ delayRate: 0.1, delay: 3000 });
     const run = await herald(['send', csv(openids(200)), ...TEMPLATE_ARGS, '--timeout', '300ms', '--concurrency', '16'], server.env);
     expect(run.code).toBe(0);
-    expect(countBy(LOG())).toEqual({ 'sent/ok': 200 });
+    expect(countStates(LOG())).toEqual({ 'sent/ok': 200 });
     expect(server.counters.delayed).toBeGreaterThan(5);
     expect(server.counters.duplicates).toBe(server.counters.delayed);
     expect(server.counters).toMatchObject({ deliveries: 200, deliveredTwice: 0 });
