@@ -46,6 +46,12 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+/** commander's "error: unknown option '--bogus'" as herald's one line, with where to look. */
+function usageLine(text: string, prefix: string): string {
+  const message = text.trim().replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');
+  return `${prefix} ${message} (add --help for usage)\n`;
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const terminal = await processTerminal();
   const io: CommandIO = { cwd: process.cwd(), env: process.env, terminal, argv, signals: process, exit: exitAfterFlush };
@@ -56,16 +62,19 @@ async function main(argv: readonly string[]): Promise<number> {
   const program = new Command('herald')
     .description('Send one message per row of a CSV or JSONL file over email, SMS, WeChat or a webhook, fast and politely, with a result log that can be resumed, retried and reported.')
     .version(VERSION, '-V, --version', 'print the version')
-    .showHelpAfterError('(add --help for usage)')
     .addHelpText('after', EXAMPLES)
     .exitOverride()
-    .configureOutput({ writeErr: (text) => terminal.err.write(text), writeOut: (text) => terminal.out.write(text) });
+    .configureOutput({
+      writeErr: (text) => terminal.err.write(text),
+      writeOut: (text) => terminal.out.write(text),
+      outputError: (text, write) => write(usageLine(text, terminal.color.red('herald: error:'))),
+    });
   registerSend(program, io, setExit);
   registerRetry(program, io, setExit);
   registerReport(program, io, setExit);
   registerMock(program, io, setExit);
   registerDemo(program, io, setExit);
-  for (const command of program.commands) command.exitOverride().showHelpAfterError('(add --help for usage)');
+  for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;

@@ -23,8 +23,8 @@ export interface SendResult {
   readonly scope?: 'recipient' | 'channel';
   /**
    * The request may have reached the provider but no answer came back (timeout, connection lost
-   * after the request was written). The pipeline retries only within the channel's
-   * `dedupeWindowMs`, otherwise reconciles (if it can) or records the row `failed`/`in-doubt`.
+   * after the request was written). The pipeline resends it only where the provider de-duplicates
+   * (see `unknownResendWindowMs`), otherwise reconciles (if it can) or records it `failed`/`in-doubt`.
    */
   readonly unknown?: boolean;
 }
@@ -73,8 +73,8 @@ export interface Channel<M = unknown> {
   /**
    * How long the provider de-duplicates a resend carrying the same idempotency key:
    * DEDUPE_FOREVER (webhook Idempotency-Key, email Message-ID), a window (WeChat client_msg_id:
-   * 10 minutes), or 0 (Aliyun, Twilio). Decides whether unknown outcomes and in-doubt rows are
-   * resent.
+   * 10 minutes, less a margin), or 0 (Aliyun, Twilio). With the --in-doubt policy, decides whether
+   * unknown outcomes and in-doubt rows are resent (a window counts only with `--in-doubt resend`).
    */
   readonly dedupeWindowMs: number;
   /** Validate and render one row. Pure: no I/O. */

@@ -37,6 +37,8 @@ export interface MockModule {
 export interface MockSpec {
   readonly description: string;
   readonly options: readonly OptionSpec[];
+  /** Command lines shown under "Examples:" in `herald mock <channel> --help` (without `$ `). */
+  readonly examples: readonly string[];
   load(): Promise<MockModule>;
 }
 

@@ -31,7 +31,7 @@ export function addLogFlags(command: Command, forRetry: boolean): Command {
       .addOption(new Option('--force', 'append a new run to an existing log, sending every row again with new idempotency keys').helpGroup('Result log:'));
   }
   return command.addOption(
-    new Option('--in-doubt <policy>', 'rows in flight when a run died: resend (same idempotency key), check with the provider, or fail; auto follows the channel')
+    new Option('--in-doubt <policy>', 'rows whose outcome is unknown (a lost answer, or in flight when a run died): resend (same idempotency key), check with the provider, or fail; auto resends where the provider de-duplicates for good')
       .choices(['auto', 'resend', 'check', 'fail'])
       .default('auto')
       .helpGroup('Result log:'),

@@ -18,7 +18,10 @@ export function registerMock(program: Command, io: CommandIO, setExit: (code: Ex
   for (const spec of CHANNELS) {
     const simulator = spec.mock;
     if (!simulator) continue;
-    const sub = mock.command(spec.name).description(`simulate ${spec.name}: ${simulator.description}`);
+    const sub = mock
+      .command(spec.name)
+      .description(`simulate ${spec.name}: ${simulator.description}`)
+      .addHelpText('after', `\nExamples:\n${simulator.examples.map((line) => `  $ ${line}\n`).join('')}`);
     for (const flag of simulator.options) {
       const option = new Option(flag.flags, flag.description);
       if (flag.repeatable) option.argParser(collect);

@@ -10,6 +10,7 @@ import type { BreakerChange } from '../pacing/circuit-breaker.js';
 import { RunPacer } from '../pacing/pacer.js';
 import type { GovernorChange } from '../pacing/throttle-governor.js';
 import { Dispatcher, type DispatchOutcome, type StopReason } from '../pipeline/dispatcher.js';
+import { unknownResendWindowMs } from '../pipeline/in-doubt.js';
 import { retryPolicy } from '../pipeline/retry-policy.js';
 import type { PlannedItem } from '../pipeline/work-item.js';
 import { LogWriter } from '../results/log-writer.js';
@@ -167,6 +168,7 @@ export async function runCampaign(run: CampaignRun, io: CommandIO): Promise<Exit
     concurrency: settings.concurrency,
     batchSize: Math.max(1, run.channel.maxBatch ?? 1),
     policy: retryPolicy(settings.retries),
+    resendWindowMs: unknownResendWindowMs(settings.inDoubt, run.channel),
     timeoutMs: settings.timeoutMs,
     events: {
       record: (record) => {

@@ -33,11 +33,16 @@ interface ParsedRecord {
  * (csv-parse's own `info: true` copies its whole info object per record, which halves the speed.)
  */
 class LineTrackingParser extends Parser {
+  /** Lines csv-parse counted twice: it counts both bytes of a CRLF inside a quoted value. */
+  private crlfInValues = 0;
+
   override push(record: unknown, encoding?: BufferEncoding): boolean {
     if (record === null) return super.push(null, encoding);
+    const values = record as string[];
+    for (const value of values) if (value.includes('\r\n')) this.crlfInValues += value.split('\r\n').length - 1;
     const tagged: ParsedRecord = {
-      record: record as string[],
-      lines: this.info.lines,
+      record: values,
+      lines: this.info.lines - this.crlfInValues,
       emptyLines: this.info.empty_lines,
     };
     return super.push(tagged, encoding);

@@ -50,6 +50,11 @@ export interface DispatchOptions<M> {
   /** Rows per provider call (1 unless the channel batches). */
   readonly batchSize: number;
   readonly policy: RetryPolicy;
+  /**
+   * How long after its first attempt a row whose outcome was unknown may be sent again (0: never;
+   * Infinity: the provider de-duplicates for good). See `unknownResendWindowMs` in in-doubt.ts.
+   */
+  readonly resendWindowMs: number;
   readonly timeoutMs: number;
   readonly events?: DispatchEvents;
   readonly now?: () => number;
@@ -346,19 +351,19 @@ export class Dispatcher<M> {
         this.stop({ kind: 'fatal', detail: result.detail ?? `the provider refused the run (${result.code ?? 'no code'})`, code: result.code });
         return;
     }
-    const channel = this.options.channel;
     let waitingClass: RowClass = result.outcome;
     if (result.unknown) {
       // The provider's de-duplication window runs from the first attempt that may have been
       // accepted; a later definite failure does not prove that one was not, so it never resets.
       item.firstAttemptAt ??= started;
-      const withinWindow = this.now() - item.firstAttemptAt < channel.dedupeWindowMs;
-      if (!withinWindow && !channel.reconcile) {
+      const { resendWindowMs } = this.options;
+      const withinWindow = this.now() - item.firstAttemptAt < resendWindowMs;
+      if (!withinWindow && !this.options.channel.reconcile) {
         this.append(this.record(item, 'failed', 'in-doubt', detail), item);
         return;
       }
       if (!withinWindow) item.doubtSince = started;
-      if (channel.dedupeWindowMs !== Number.POSITIVE_INFINITY) waitingClass = 'in-doubt';
+      if (resendWindowMs !== Number.POSITIVE_INFINITY) waitingClass = 'in-doubt';
     }
     if (result.outcome === 'throttled') item.throttledAttempts++;
     const decision = decideRetry(

@@ -10,22 +10,32 @@ export type InDoubtPolicy = 'auto' | 'resend' | 'check' | 'fail';
 /** The decision for one in-doubt row. */
 export type InDoubtAction = 'resend' | 'check' | 'fail';
 
-/** Margin kept before a provider's de-duplication window closes. */
-const WINDOW_MARGIN_MS = 30_000;
-
 /**
- * Decide for a row attempted at `attemptedAt`: `auto` resends where the provider de-duplicates
- * (for good, or still within its window), checks where the channel can reconcile, else fails.
+ * Decide for a row attempted at `attemptedAt` (on --resume, or a retry of an in-doubt row):
+ * `auto` resends only where the provider de-duplicates for good (webhook Idempotency-Key, email
+ * Message-ID), checks where the channel can ask the provider (Aliyun), else fails: a provider
+ * whose de-duplication has a time limit (WeChat's client_msg_id, 10 minutes) counts as one that
+ * does not, as the contract says. `resend` is the user's explicit choice.
  */
 export function inDoubtAction(
   policy: InDoubtPolicy,
   channel: Pick<Channel, 'dedupeWindowMs' | 'reconcile'>,
-  attemptedAt: number,
-  nowMs: number,
 ): InDoubtAction {
   if (policy === 'resend' || policy === 'fail') return policy;
   if (policy === 'check') return channel.reconcile ? 'check' : 'fail';
   if (channel.dedupeWindowMs === Number.POSITIVE_INFINITY) return 'resend';
-  if (channel.dedupeWindowMs > 0 && nowMs - attemptedAt < channel.dedupeWindowMs - WINDOW_MARGIN_MS) return 'resend';
   return channel.reconcile ? 'check' : 'fail';
+}
+
+/**
+ * During a run, how long after a row's first attempt an unknown outcome (a timeout, a connection
+ * lost after the request went out) may still be resent with the same idempotency key: for good
+ * where the provider de-duplicates for good; within the provider's window (the channel keeps a margin) only when
+ * the user chose `--in-doubt resend`; otherwise never (the row is checked with the provider where
+ * the channel can, else recorded failed/in-doubt).
+ */
+export function unknownResendWindowMs(policy: InDoubtPolicy, channel: Pick<Channel, 'dedupeWindowMs'>): number {
+  if (channel.dedupeWindowMs === Number.POSITIVE_INFINITY) return policy === 'fail' ? 0 : Number.POSITIVE_INFINITY;
+  if (policy === 'resend') return channel.dedupeWindowMs;
+  return 0;
 }

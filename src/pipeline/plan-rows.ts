@@ -24,7 +24,6 @@ export interface RowPlanOptions<M> {
   readonly inDoubt: InDoubtPolicy;
   /** --limit: stop after this many rows to send. */
   readonly limit: number | null;
-  readonly now?: () => number;
 }
 
 /** The key of a row, or null when the key field is absent or empty. */
@@ -44,12 +43,12 @@ type ResumeStep =
 
 const SEND_AGAIN: ResumeStep = { act: 'send', inDoubt: false, check: false };
 
-function resumeStep(state: KeyState, options: RowPlanOptions<unknown>, now: number): ResumeStep {
+function resumeStep(state: KeyState, options: RowPlanOptions<unknown>): ResumeStep {
   if (isDone(state)) return { act: 'skip' };
   if (state.status === 'failed') return state.class === 'fatal' ? SEND_AGAIN : { act: 'skip' };
   // pending: waiting for a retry after a definite failure, or in flight / in doubt.
   if (state.class === 'retryable' || state.class === 'throttled') return SEND_AGAIN;
-  const action = inDoubtAction(options.inDoubt, options.channel, state.at, now);
+  const action = inDoubtAction(options.inDoubt, options.channel);
   if (action === 'fail') return { act: 'fail' };
   return { act: 'send', inDoubt: true, check: action === 'check' };
 }
@@ -75,12 +74,9 @@ export async function* planRows<M>(
 /** Plans one input item at a time (synchronous: the per-row work of the plan). */
 class RowPlanner<M> {
   private readonly seen = new KeySet();
-  private readonly now: () => number;
   private toSend = 0;
 
-  constructor(private readonly options: RowPlanOptions<M>) {
-    this.now = options.now ?? Date.now;
-  }
+  constructor(private readonly options: RowPlanOptions<M>) {}
 
   /** True once --limit rows to send have been planned. */
   get full(): boolean {
@@ -106,7 +102,7 @@ class RowPlanner<M> {
       };
     }
     const state = prior?.keys.get(key);
-    const step = state ? resumeStep(state, options as RowPlanOptions<unknown>, this.now()) : null;
+    const step = state ? resumeStep(state, options as RowPlanOptions<unknown>) : null;
     if (step?.act === 'skip') return null;
     const idempotencyKey = state?.idempotencyKey ?? idempotencyKeyOf(digest);
     if (step?.act === 'fail') {

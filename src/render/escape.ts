@@ -39,11 +39,16 @@ const HTML_SPECIAL = /[&<>"']/g;
 export const html: Escaper = (value) => value.replace(HTML_SPECIAL, (ch) => HTML_ENTITIES[ch] ?? ch);
 
 const LINE_BREAK = /[\r\n]/;
+/** Control characters other than tab: no header may carry them (HTTP clients refuse them too). */
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
 
-/** A header value: refuses CR and LF, so a value can never start a new header line. */
+/** A header value: refuses CR and LF (a value can never start a new header line) and other control characters. */
 export const headerValue: Escaper = (value, field) => {
-  if (LINE_BREAK.test(value)) {
+  const control = CONTROL.exec(value);
+  if (control === null) return value;
+  if (LINE_BREAK.test(control[0])) {
     throw new UnsafeValueError(`field '${field}' holds a line break, which cannot go into a header`);
   }
-  return value;
+  const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+  throw new UnsafeValueError(`field '${field}' holds a control character (U+${code}), which cannot go into a header`);
 };

@@ -61,6 +61,20 @@ describe('herald send --channel webhook', () => {
     expect(sink.requests.every((r) => r.headers['x-evil'] === undefined)).toBe(true);
   });
 
+  it('percent-encodes spaces and Chinese typed into --url, drops a #fragment, and refuses control characters in header values', async () => {
+    const sink = await ws.startSink();
+    const jsonl = join(ws.dir, 'rows.jsonl');
+    writeFileSync(jsonl, ['{"id":"a/1","v":"ok"}', '{"id":"b","v":"bell\\u0007"}'].join('\n') + '\n');
+    const url = `${sink.url}/订单 列表/{{id}}?来源=短信#top`;
+    const result = await runHerald(['send', jsonl, '--channel', 'webhook', '--url', url, '--header', 'X-V: {{v}}', '--quiet']);
+    expect(result.code, result.stderr).toBe(3);
+    expect(sink.requests.map((r) => r.path)).toEqual(['/hook/%E8%AE%A2%E5%8D%95%20%E5%88%97%E8%A1%A8/a%2F1?%E6%9D%A5%E6%BA%90=%E7%9F%AD%E4%BF%A1']);
+    const last = lastByKey(`${jsonl}.results.jsonl`);
+    expect(last.get('a/1')).toMatchObject({ status: 'sent', class: 'ok' });
+    expect(last.get('b')).toMatchObject({ status: 'invalid', class: 'invalid' });
+    expect(String(last.get('b')!.error)).toContain('control character (U+0007)');
+  });
+
   it('classifies answers: 404 permanent, 401 fatal stops the run (exit 1) with the sends in flight recorded', async () => {
     const sink = await ws.startSink((request) => {
       const id = JSON.parse(request.body).id as string;

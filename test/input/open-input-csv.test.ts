@@ -22,6 +22,12 @@ describe('CSV records', () => {
     expect(plain(items)).toEqual([{ kind: 'row', line: 1, sourceLine: 2, fields: { email: ' a@b.c ', Name: ' Ann ', city: '' } }]);
   });
 
+  it('counts a CRLF inside a quoted value as one line (csv-parse counts its two bytes apart)', async () => {
+    const path = tmp.write('crlf.csv', 'id,name\r\n2,"multi\r\nline"\r\n3,x,y\r\n4,"a\r\nb\r\nc"\r\n5,z\r\n');
+    const { items } = await readInput({ path });
+    expect(items.map((item) => [item.line, item.sourceLine])).toEqual([[1, 2], [2, 4], [3, 5], [4, 8]]);
+  });
+
   it('turns a record with the wrong number of fields into a malformed row and reads on', async () => {
     const path = tmp.write(
       'count.csv',

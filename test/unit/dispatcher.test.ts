@@ -8,6 +8,7 @@ import type { Channel, Reconciliation, SendContext, SendResult } from '../../src
 import type { InputItem } from '../../src/input/row.js';
 import { RunPacer } from '../../src/pacing/pacer.js';
 import { Dispatcher } from '../../src/pipeline/dispatcher.js';
+import { unknownResendWindowMs, type InDoubtPolicy } from '../../src/pipeline/in-doubt.js';
 import { planRows } from '../../src/pipeline/plan-rows.js';
 import { retryPolicy } from '../../src/pipeline/retry-policy.js';
 import { foldLog, type LogState } from '../../src/results/log-state.js';
@@ -66,17 +67,23 @@ async function* rows(keys: string[]): AsyncGenerator<InputItem[]> {
   }
 }
 
-async function run(channel: ScriptedChannel, keys: string[], options: { concurrency?: number; retries?: number; prior?: LogState | null; log?: string } = {}) {
+async function run(
+  channel: ScriptedChannel,
+  keys: string[],
+  options: { concurrency?: number; retries?: number; prior?: LogState | null; log?: string; inDoubt?: InDoubtPolicy } = {},
+) {
+  const inDoubt = options.inDoubt ?? 'auto';
   const log = options.log ?? join(dir, 'log.jsonl');
   const writer = LogWriter.open(log, true);
   const dispatcher = new Dispatcher<string>({
     channel,
-    plan: planRows(rows(keys), { keyField: 'id', channel, campaign: 'c1', prior: options.prior ?? null, inDoubt: 'auto', limit: null }),
+    plan: planRows(rows(keys), { keyField: 'id', channel, campaign: 'c1', prior: options.prior ?? null, inDoubt, limit: null }),
     sink: writer,
     pacer: new RunPacer({ rate: null }),
     concurrency: options.concurrency ?? 4,
     batchSize: 1,
     policy: { ...retryPolicy(options.retries ?? 3), baseMs: 5 },
+    resendWindowMs: unknownResendWindowMs(inDoubt, channel),
     timeoutMs: 5000,
   });
   const outcome = await dispatcher.run();
@@ -112,6 +119,24 @@ describe('Dispatcher', () => {
     const second = await run(blind, ['a'], { log: join(dir, 'b.jsonl') });
     expect(blind.sent).toEqual(['a']);
     expect(lastByKey(second.log).get('a')).toMatchObject({ status: 'failed', class: 'in-doubt', code: 'TIMEOUT' });
+  });
+
+  it('a provider that de-duplicates only for a while (WeChat) counts as one that does not, unless --in-doubt resend', async () => {
+    const unknownOnce: Script = (_key, attempt) => (attempt === 1 ? { outcome: 'retryable', code: 'TIMEOUT', unknown: true } : { outcome: 'ok', code: '0' });
+    const byDefault = new ScriptedChannel(unknownOnce, 9 * 60_000);
+    const first = await run(byDefault, ['a'], { log: join(dir, 'a.jsonl') });
+    expect(byDefault.sent).toEqual(['a']);
+    expect(lastByKey(first.log).get('a')).toMatchObject({ status: 'failed', class: 'in-doubt', attempts: 1 });
+
+    const resending = new ScriptedChannel(unknownOnce, 9 * 60_000);
+    const second = await run(resending, ['a'], { log: join(dir, 'b.jsonl'), inDoubt: 'resend' });
+    expect(resending.sent).toEqual(['a', 'a']);
+    expect(lastByKey(second.log).get('a')).toMatchObject({ status: 'sent', attempts: 2 });
+
+    const failing = new ScriptedChannel(unknownOnce, Infinity);
+    const third = await run(failing, ['a'], { log: join(dir, 'c.jsonl'), inDoubt: 'fail' });
+    expect(failing.sent).toEqual(['a']);
+    expect(lastByKey(third.log).get('a')).toMatchObject({ status: 'failed', class: 'in-doubt' });
   });
 
   it('asks a reconciling provider before resending an unknown outcome', async () => {

@@ -1,5 +1,6 @@
 /** Templates: strict placeholders, escaping for where values land, JSON bodies. */
 import { describe, expect, it } from 'vitest';
+import { urlTemplateSource } from '../../src/channels/webhook/url-text.js';
 import { headerValue, html, jsonString, urlComponent, asIs } from '../../src/render/escape.js';
 import { compileJsonTemplate } from '../../src/render/json-template.js';
 import { compileTemplate } from '../../src/render/template.js';
@@ -41,6 +42,27 @@ describe('escapers', () => {
     const t = compileTemplate('X-Name: {{name}}', '--header', { escape: headerValue });
     const rendered = t.render({ name: 'a\r\nBcc: evil@example.com' });
     expect(rendered.ok).toBe(false);
+  });
+  it('a header value can never carry another control character (the row is invalid, saying which)', () => {
+    const t = compileTemplate('{{v}}', '--header X-V', { escape: headerValue });
+    for (const bad of ['a\u0001b', 'nul\u0000', 'del\u007f']) {
+      const rendered = t.render({ v: bad });
+      expect(rendered).toMatchObject({ ok: false, reason: expect.stringMatching(/field 'v' holds a control character \(U\+00(01|00|7F)\)/) as unknown });
+    }
+    expect(t.render({ v: 'tab\there' })).toEqual({ ok: true, text: 'tab\there' });
+  });
+});
+
+describe('urlTemplateSource', () => {
+  it.each([
+    ['/路径/{{id}}', '/%E8%B7%AF%E5%BE%84/{{id}}'],
+    ['/a b/{{id}}?q=中', '/a%20b/{{id}}?q=%E4%B8%AD'],
+    ['/x/{{id}}#frag', '/x/{{id}}'],
+    ['/x#{{id}}', '/x'],
+    ['/already%20encoded/{{ id }}?a=1&b=[2]', '/already%20encoded/{{ id }}?a=1&b=[2]'],
+    ['/quote"and<angle>', '/quote%22and%3Cangle%3E'],
+  ])('%s -> %s', (source, expected) => {
+    expect(urlTemplateSource(source, '--url')).toBe(expected);
   });
 });
 

@@ -32,6 +32,7 @@ export const aliyunSmsSpec: ChannelSpec = {
   ],
   load: async () => (await import('./channel.js')).aliyunSmsModule,
   mock: {
+    examples: ['herald mock aliyun-sms', 'herald mock aliyun-sms --fault isp.SYSTEM_ERROR=5% --error 13800000000=isv.MOBILE_NUMBER_ILLEGAL'],
     description: 'Aliyun Dysmsapi simulator: verifies signatures, enforces per-number flow control, injects faults',
     options: aliyunMockOptions,
     load: async () => (await import('../../mock/aliyun-sms/server.js')).aliyunMockModule,

@@ -36,6 +36,7 @@ export const emailSpec: ChannelSpec = {
   ],
   load: () => import('./email-channel.js'),
   mock: {
+    examples: ['herald mock email --save ./outbox', 'herald mock email --user news --password secret --reject-rate 0.02 --greylist'],
     description:
       'SMTP server on 127.0.0.1 that accepts every message, or answers 450/550/421 at set rates; prints HERALD_SMTP_URL',
     options: [

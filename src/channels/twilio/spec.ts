@@ -23,6 +23,7 @@ export const twilioSpec: ChannelSpec = {
   ],
   load: async () => (await import('./channel.js')).twilioModule,
   mock: {
+    examples: ['herald mock twilio --numbers +14155550000', 'herald mock twilio --fault 20429=5% --error +15005550001=21211'],
     description: 'Twilio Messages API simulator: checks HTTP Basic auth and parameters, injects 20429 and error codes',
     options: twilioMockOptions,
     load: async () => (await import('../../mock/twilio/server.js')).twilioMockModule,

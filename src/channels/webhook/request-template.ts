@@ -12,6 +12,7 @@ import { compileJsonTemplate } from '../../render/json-template.js';
 import { rowJson } from '../../render/row-json.js';
 import { compileTemplate, type Template } from '../../render/template.js';
 import type { Prepared } from '../channel.js';
+import { urlTemplateSource } from './url-text.js';
 
 /** One rendered request. */
 export interface WebhookRequest {
@@ -95,10 +96,10 @@ export class RequestTemplate {
     if (split) {
       checkUrl(split.origin + '/', settings.url);
       this.origin = split.origin;
-      this.pathTemplate = compileTemplate(split.rest, '--url', { escape: urlComponent });
+      this.pathTemplate = compileTemplate(urlTemplateSource(split.rest, '--url'), '--url', { escape: urlComponent });
     } else {
       this.origin = null;
-      this.pathTemplate = compileTemplate(url, '--url', { escape: urlComponent });
+      this.pathTemplate = compileTemplate(urlTemplateSource(url, '--url'), '--url', { escape: urlComponent });
       if (!/^\{\{|^https?:\/\//i.test(url)) throw new ConfigError(`--url '${settings.url}': expected an http:// or https:// URL`);
     }
     this.headers = settings.headers.map((flag) => parseHeader(flag, settings.env));

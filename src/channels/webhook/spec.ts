@@ -16,6 +16,7 @@ export const webhookSpec: ChannelSpec = {
   ],
   load: () => import('./index.js'),
   mock: {
+    examples: ['herald mock webhook', 'herald mock webhook --port 8080 --latency 10-50ms --fail-rate 0.05 --throttle-rate 0.02'],
     description: 'an HTTP receiver that honours Idempotency-Key and can inject latency, 500s, 429s and reset connections',
     options: [
       { flags: '--port <port>', description: 'port to listen on (default: any free port)' },

@@ -29,6 +29,7 @@ export const wechatSpec: ChannelSpec = {
   ],
   load: (): Promise<ChannelModule> => import('./channel.js'),
   mock: {
+    examples: ['herald mock wechat', 'herald mock wechat --token-uses 500 --daily-quota 1000 --unsubscribed oLVPpjqs9BhvzwPj5A-vTYAX3GLc'],
     description: 'WeChat Official Account API: stable_token, token and template sends, with quotas and faults',
     options: [
       { flags: '--port <n>', description: 'port on 127.0.0.1 (0: any free port)', defaultValue: '0' },

@@ -115,9 +115,24 @@ describe('herald send --channel wechat', () => {
     expect(lastByKey(LOG()).get(ids[4]!)).toMatchObject({ code: '43004' });
   });
 
-  it('resends answers lost to a timeout after the simulator accepted them: every follower gets one message', async () => {
+  it('records answers lost to a timeout in-doubt by default (WeChat cannot be asked), and herald retry finishes them without a second message', async () => {
     const server = await setUp({ delayRate: 0.1, delay: 3000 });
     const run = await herald(['send', csv(openids(200)), ...TEMPLATE_ARGS, '--timeout', '300ms', '--concurrency', '16'], server.env);
+    expect(run.code).toBe(3);
+    const states = countStates(LOG());
+    expect(states['failed/in-doubt']).toBe(server.counters.delayed);
+    expect(states['sent/ok']).toBe(200 - server.counters.delayed);
+    expect(server.counters.delayed).toBeGreaterThan(5);
+    expect(server.counters.duplicates).toBe(0);
+    const retried = await herald(['retry', LOG(), '--quiet'], { ...server.env });
+    expect(retried.code, retried.stderr).toBe(0);
+    expect(countStates(LOG())).toEqual({ 'sent/ok': 200 });
+    expect(server.counters).toMatchObject({ deliveries: 200, deliveredTwice: 0 });
+  });
+
+  it('with --in-doubt resend, resends answers lost to a timeout within the 10-minute window: every follower gets one message', async () => {
+    const server = await setUp({ delayRate: 0.1, delay: 3000 });
+    const run = await herald(['send', csv(openids(200)), ...TEMPLATE_ARGS, '--timeout', '300ms', '--concurrency', '16', '--in-doubt', 'resend'], server.env);
     expect(run.code).toBe(0);
     expect(countStates(LOG())).toEqual({ 'sent/ok': 200 });
     expect(server.counters.delayed).toBeGreaterThan(5);
