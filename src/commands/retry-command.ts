@@ -40,7 +40,9 @@ export async function retryCommand(logArg: string, given: Readonly<Record<string
     const all = given.all === true;
     const count = [...log.keys.values()].filter((state) => isRetryable(state, all)).length;
     if (count === 0) {
-      if (!settings.quiet) io.terminal.err.write(`herald retry: nothing to retry in ${logArg}: no failed rows${all ? '' : ' (use --all to include permanent failures)'}\n`);
+      const failedForGood = all ? 0 : [...log.keys.values()].filter((state) => isRetryable(state, true)).length;
+      const why = failedForGood > 0 ? `its ${failedForGood} failed row${failedForGood === 1 ? '' : 's'} failed for good (add --all to send them again)` : 'no failed rows';
+      if (!settings.quiet) io.terminal.err.write(`herald retry: nothing to retry in ${logArg}: ${why}\n`);
       if (settings.json) io.terminal.out.write(JSON.stringify(idleReport('retry', settings.spec.name, outPath)) + '\n');
       return ExitCode.Ok;
     }

@@ -11,10 +11,11 @@ import { RunPacer } from '../pacing/pacer.js';
 import type { GovernorChange } from '../pacing/throttle-governor.js';
 import { Dispatcher, type DispatchOutcome, type StopReason } from '../pipeline/dispatcher.js';
 import { unknownResendWindowMs } from '../pipeline/in-doubt.js';
+import { isRetryable } from '../pipeline/plan-retry.js';
 import { retryPolicy } from '../pipeline/retry-policy.js';
 import type { PlannedItem } from '../pipeline/work-item.js';
 import { LogWriter } from '../results/log-writer.js';
-import { RECORD_VERSION, type RowRecord, type RunRecord } from '../results/record.js';
+import { RECORD_VERSION, type RowClass, type RowRecord, type RunRecord } from '../results/record.js';
 import { SummaryFold, type SummaryJson } from '../report/summary.js';
 import { VERSION } from '../version.js';
 import { createProgress, type ProgressView } from '../ui/progress.js';
@@ -162,7 +163,7 @@ export async function runCampaign(run: CampaignRun, io: CommandIO): Promise<Exit
   });
   const dispatcher = new Dispatcher<unknown>({
     channel: run.channel,
-    plan: tallied(run.plan, tally, summary),
+    plan: run.plan,
     sink: writer,
     pacer,
     concurrency: settings.concurrency,
@@ -171,8 +172,10 @@ export async function runCampaign(run: CampaignRun, io: CommandIO): Promise<Exit
     resendWindowMs: unknownResendWindowMs(settings.inDoubt, run.channel),
     timeoutMs: settings.timeoutMs,
     events: {
-      record: (record) => {
+      record: (record, message) => {
         summary.add(record);
+        // Messages and billed segments of what went out, not of rows read ahead of a stop.
+        if (tally && record.status === 'sent' && message !== undefined) summary.addTally(tally(message));
         counts.add(record);
         progress?.update(counts);
       },
@@ -232,10 +235,15 @@ function finish(run: CampaignRun, io: CommandIO, summary: SummaryFold, outcome: 
   const sent = summary.count('sent');
   const throughput = durationMs > 0 ? (sent * 1000) / durationMs : 0;
   const failed = summary.count('failed');
+  const retry = failed > 0 ? retryHint(run.retryCommand, json.breakdown.failed ?? {}) : null;
   const hints: [string, string][] = [];
   if (outcome.stopped) hints.push(['resume', run.resumeCommand]);
-  if (failed > 0) hints.push(['retry', run.retryCommand]);
-  if (outcome.stopped) terminal.err.write(`${terminal.color.red(`herald: ${stopMessage(outcome.stopped)}`)}\n`);
+  if (retry !== null) hints.push(['retry', retry]);
+  if (outcome.stopped) {
+    terminal.err.write(`${terminal.color.red(`herald: ${stopMessage(outcome.stopped)}`)}\n`);
+    // The summary names the resume command; --quiet silences the summary, never how to go on.
+    if (settings.quiet) terminal.err.write(`herald: to resume: ${run.resumeCommand}\n`);
+  }
   if (!settings.quiet) {
     const title = `${run.title}: ${outcome.stopped ? stopMessage(outcome.stopped) : 'done'} — ${plural(summary.rows + leftPending, 'row')}`;
     terminal.err.write(summaryText({ ...json, status }, { title, durationMs, throughput, log: run.logPath, hints }, terminal.color) + '\n');
@@ -252,7 +260,7 @@ function finish(run: CampaignRun, io: CommandIO, summary: SummaryFold, outcome: 
       stopped: outcome.stopped?.kind ?? null,
       stopReason: outcome.stopped && outcome.stopped.kind !== 'interrupt' ? outcome.stopped.detail : null,
       exitCode,
-      retryCommand: failed > 0 ? run.retryCommand : null,
+      retryCommand: retry,
       resumeCommand: outcome.stopped ? run.resumeCommand : null,
     };
     terminal.out.write(JSON.stringify(report) + '\n');
@@ -260,17 +268,9 @@ function finish(run: CampaignRun, io: CommandIO, summary: SummaryFold, outcome: 
   return exitCode;
 }
 
-/** The plan, with each message's tally (e.g. SMS segments) added to the summary on the way. */
-function tallied<M>(
-  plan: AsyncIterable<PlannedItem<M>[]>,
-  tally: ((message: M) => Readonly<Record<string, number>>) | undefined,
-  summary: SummaryFold,
-): AsyncIterable<PlannedItem<M>[]> {
-  if (!tally) return plan;
-  return (async function* () {
-    for await (const batch of plan) {
-      for (const item of batch) if (item.kind === 'send') summary.addTally(tally(item.message));
-      yield batch;
-    }
-  })();
+/** The command that retries this run's failures: with --all when every one failed for good (permanent). */
+function retryHint(retryCommand: string, failedClasses: Readonly<Record<string, number>>): string {
+  const retriedByDefault = Object.keys(failedClasses).some((name) => isRetryable({ status: 'failed', class: name as RowClass }, false));
+  return retriedByDefault ? retryCommand : `${retryCommand} --all`;
 }
+

@@ -32,9 +32,9 @@ export type StopReason =
   | { readonly kind: 'error'; readonly detail: string };
 
 /** Things the user should hear about while the run goes on. */
-export interface DispatchEvents {
-  /** A final row record (not pending) was queued for the log. */
-  record?(record: RowRecord): void;
+export interface DispatchEvents<M> {
+  /** A final row record (not pending) was queued for the log, with the row's message when it was one to send. */
+  record?(record: RowRecord, message: M | undefined): void;
   /** A one-line notice (retries scheduled after a storm, stop requested, …). */
   notice?(message: string): void;
 }
@@ -56,7 +56,7 @@ export interface DispatchOptions<M> {
    */
   readonly resendWindowMs: number;
   readonly timeoutMs: number;
-  readonly events?: DispatchEvents;
+  readonly events?: DispatchEvents<M>;
   readonly now?: () => number;
   readonly random?: () => number;
 }
@@ -230,7 +230,7 @@ export class Dispatcher<M> {
 
   private append(record: RowRecord, item?: SendItem<M>): void {
     this.options.sink.append(record, item ? rowJson(item.row) : undefined);
-    if (record.status !== 'pending') this.options.events?.record?.(record);
+    if (record.status !== 'pending') this.options.events?.record?.(record, item?.message);
   }
 
   private launch(batch: SendItem<M>[], admission: Admission): void {

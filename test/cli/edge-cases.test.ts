@@ -21,6 +21,20 @@ describe('edge cases', () => {
     expect(lastByKey(log).get('k0')).toMatchObject({ status: 'failed', attempts: 5 });
   });
 
+  it('when every failure is permanent, the summary suggests herald retry --all, and herald retry without it says why it sends nothing', async () => {
+    const sink = await ws.startSink(() => ({ status: 422 }));
+    const csv = writeCsv(ws.dir, 3);
+    const log = `${csv}.results.jsonl`;
+    const run = await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--json']);
+    expect(run.code).toBe(3);
+    expect((JSON.parse(run.stdout) as { retryCommand: string }).retryCommand).toMatch(/^herald retry .*results\.jsonl --all$/);
+    expect(run.stderr).toMatch(/retry +herald retry .* --all/);
+    const retried = await runHerald(['retry', log]);
+    expect(retried.code).toBe(0);
+    expect(retried.stderr).toContain('its 3 failed rows failed for good (add --all to send them again)');
+    expect(sink.requests).toHaveLength(3);
+  });
+
   it('a secret taken into the URL path from the environment appears nowhere', async () => {
     const sink = await ws.startSink(() => ({ status: 401 }));
     const csv = writeCsv(ws.dir, 2);

@@ -109,9 +109,14 @@ describe('herald send --channel aliyun-sms', () => {
 
   it('stops at isv.AMOUNT_NOT_ENOUGH (exit 1) after no more than the requests in flight, saying to top up', async () => {
     const server = await setUp({ fault: ['isv.AMOUNT_NOT_ENOUGH=after:50'] });
-    const run = await herald(['send', csv(500), ...ARGS, '--concurrency', '4'], server.env);
+    const run = await herald(['send', csv(500), ...ARGS, '--concurrency', '4', '--quiet', '--json'], server.env);
     expect(run.code, run.stderr).toBe(1);
     expect(run.stderr).toContain('top up the Aliyun account');
+    // --quiet silences the summary, never how to go on.
+    expect(run.stderr).toMatch(/to resume: herald send .*--resume/);
+    // Messages counted are the ones that went out, not rows read ahead of the stop.
+    const summary = JSON.parse(run.stdout) as { status: { sent: number }; tally: { messages: number } };
+    expect(summary.tally.messages).toBe(summary.status.sent);
     expect(server.counters().accepted).toBe(50);
     expect(server.counters().answers['isv.AMOUNT_NOT_ENOUGH']).toBeLessThanOrEqual(4);
     expect(server.counters().byAction.SendSms).toBeLessThanOrEqual(54);
