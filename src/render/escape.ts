@@ -40,6 +40,7 @@ export const html: Escaper = (value) => value.replace(HTML_SPECIAL, (ch) => HTML
 
 const LINE_BREAK = /[\r\n]/;
 /** Control characters other than tab: no header may carry them (HTTP clients refuse them too). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
 
 /** A header value: refuses CR and LF (a value can never start a new header line) and other control characters. */
