@@ -10,7 +10,7 @@ import { foldLog } from '../results/log-state.js';
 import { warn } from '../ui/terminal.js';
 import { createChannel } from './channel-factory.js';
 import type { CommandIO } from './command-io.js';
-import { idleReport, runCampaign } from './run-campaign.js';
+import { idleReport, preflightStopReport, runCampaign } from './run-campaign.js';
 import { RUN_ONLY_OPTIONS, absolutePaths, resolveSettings } from './settings.js';
 import { shellLine } from './shell-words.js';
 import { verifyChannel } from './verify.js';
@@ -49,7 +49,9 @@ export async function retryCommand(logArg: string, given: Readonly<Record<string
     const env = settings.envFile ? loadEnvFile(settings.envFile, io.env) : io.env;
     const channel = await createChannel(settings, env, io.terminal);
     try {
-      await verifyChannel(channel, settings, io.terminal);
+      await verifyChannel(channel, settings, io.terminal, (detail) => {
+        if (settings.json) io.terminal.out.write(JSON.stringify(preflightStopReport('retry', settings.spec.name, outPath, detail)) + '\n');
+      });
       const endsWithNewline = outPath === logPath ? log.endsWithNewline : true;
       return await runCampaign(
         {

@@ -77,6 +77,11 @@ export function idleReport(command: 'send' | 'retry', channel: string, log: stri
   };
 }
 
+/** The --json summary of a run stopped by the provider's preflight answer, before any row was sent. */
+export function preflightStopReport(command: 'send' | 'retry', channel: string, log: string, detail: string): RunReport {
+  return { ...idleReport(command, channel, log), stopped: 'fatal', stopReason: detail, exitCode: ExitCode.Fatal };
+}
+
 function runRecord(run: CampaignRun): RunRecord {
   return {
     type: 'run',

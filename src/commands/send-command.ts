@@ -14,7 +14,7 @@ import { createChannel } from './channel-factory.js';
 import type { CommandIO } from './command-io.js';
 import { dryRun } from './dry-run.js';
 import { verifyChannel } from './verify.js';
-import { runCampaign } from './run-campaign.js';
+import { preflightStopReport, runCampaign } from './run-campaign.js';
 import { resolveSettings, type RunSettings } from './settings.js';
 import { shellLine } from './shell-words.js';
 
@@ -107,7 +107,9 @@ export async function sendCommand(inputArg: string, given: Readonly<Record<strin
       if (opened.columns && !opened.columns.includes(settings.keyField)) {
         throw new ConfigError(`${inputArg} has no column '${settings.keyField}' (the key: use --key FIELD); its columns are: ${opened.columns.join(', ')}`);
       }
-      await verifyChannel(channel, settings, io.terminal);
+      await verifyChannel(channel, settings, io.terminal, (detail) => {
+        if (settings.json) io.terminal.out.write(JSON.stringify(preflightStopReport('send', settings.spec.name, log, detail)) + '\n');
+      });
       const campaign = prior.state?.runs.at(-1)?.campaign ?? newCampaignId();
       const plan = planRows(opened.batches, {
         keyField: settings.keyField,

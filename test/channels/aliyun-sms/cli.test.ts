@@ -127,9 +127,11 @@ describe('herald send --channel aliyun-sms', () => {
   it('stops before any send when the secret is wrong (exit 1), naming the variable and never the secret', async () => {
     const server = await setUp();
     const wrong = 'wrong-secret-value-123';
-    const run = await herald(['send', csv(20), ...ARGS], { ...server.env, ALIBABA_CLOUD_ACCESS_KEY_SECRET: wrong });
+    const run = await herald(['send', csv(20), ...ARGS, '--json'], { ...server.env, ALIBABA_CLOUD_ACCESS_KEY_SECRET: wrong });
     expect(run.code, run.stderr).toBe(1);
     expect(run.stderr).toContain('ALIBABA_CLOUD_ACCESS_KEY_SECRET');
+    // --json still prints one summary object a script can read.
+    expect(JSON.parse(run.stdout)).toMatchObject({ rows: 0, stopped: 'fatal', exitCode: 1 });
     expect(server.counters().byAction.SendSms ?? 0).toBe(0);
     expect(server.counters().accepted).toBe(0);
     for (const text of [run.stdout, run.stderr]) {
