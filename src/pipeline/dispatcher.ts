@@ -351,7 +351,9 @@ export class Dispatcher<M> {
         this.stop({ kind: 'fatal', detail: result.detail ?? `the provider refused the run (${result.code ?? 'no code'})`, code: result.code });
         return;
     }
-    let waitingClass: RowClass = result.outcome;
+    // A limit on one recipient (Aliyun's per-number flow control) slows nobody else: for the log
+    // that row is simply retryable after the provider's window.
+    let waitingClass: RowClass = result.outcome === 'throttled' && result.scope === 'recipient' ? 'retryable' : result.outcome;
     if (result.unknown) {
       // The provider's de-duplication window runs from the first attempt that may have been
       // accepted; a later definite failure does not prove that one was not, so it never resets.
