@@ -24,9 +24,11 @@ export function defaultLogPath(input: string): string {
   return `${input}.results.jsonl`;
 }
 
+/** Whether a log file is there (even empty: the contract refuses any existing --out without --resume/--force). */
 function logExists(path: string): boolean {
   try {
-    return statSync(path).size > 0;
+    statSync(path);
+    return true;
   } catch {
     return false;
   }

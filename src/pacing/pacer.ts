@@ -56,7 +56,9 @@ export class RunPacer implements Pacer {
     const start = this.now();
     this.governor = new ThrottleGovernor(options.rate, start);
     this.burst = options.burst;
-    this.bucket = options.rate === null ? null : new TokenBucket(options.rate, options.burst ?? defaultBurst(options.rate), start);
+    // A --burst the user gave is there to be used: the bucket starts full. The default burst only
+    // absorbs timer lateness, so the run opens at its rate.
+    this.bucket = options.rate === null ? null : new TokenBucket(options.rate, options.burst ?? defaultBurst(options.rate), start, options.burst ?? 1);
     this.onChange = options.onChange;
   }
 
@@ -114,7 +116,7 @@ export class RunPacer implements Pacer {
     } else {
       this.bucket = new TokenBucket(limit, this.burst ?? defaultBurst(limit), now);
     }
-    this.report(change);
+    if (change.kind !== 'rising') this.report(change);
   }
 
   private report(change: GovernorChange | BreakerChange | null): void {

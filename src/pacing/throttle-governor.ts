@@ -23,9 +23,9 @@ export const FLOOR_SHARE = 1 / 16;
 /** Longest storm pause. */
 export const MAX_STORM_PAUSE_MS = 30_000;
 
-/** A change worth telling the user about. */
+/** A change of the run's limit; every kind but `rising` (a step of the gradual recovery) is worth telling the user about. */
 export interface GovernorChange {
-  readonly kind: 'slowed' | 'recovered' | 'paused';
+  readonly kind: 'slowed' | 'rising' | 'recovered' | 'paused';
   /** New limit in sends per second (null: no limit). */
   readonly limit: number | null;
   readonly pauseMs?: number;
@@ -121,6 +121,6 @@ export class ThrottleGovernor {
       return { kind: 'recovered', limit: this.limitPerSecond };
     }
     this.limitPerSecond = next;
-    return null;
+    return { kind: 'rising', limit: next };
   }
 }

@@ -1,3 +1,6 @@
+/** Floating-point slack when comparing tokens. */
+const TOKEN_EPSILON = 1e-9;
+
 /**
  * A token bucket with reservations: `reserve(n, now)` takes n tokens at once and returns how long
  * the caller must wait before using them (the balance may go negative, so waiting callers queue
@@ -11,12 +14,13 @@ export class TokenBucket {
   /**
    * @param ratePerSecond tokens added per second
    * @param capacity most tokens that can accumulate (the burst)
-   * @param nowMs current time; the bucket starts with one token, so a run opens at its rate
-   *   rather than with a burst (the burst absorbs timer lateness later on)
+   * @param nowMs current time
+   * @param initialTokens tokens at the start (default one, so a run opens at its rate rather than
+   *   with a burst; a --burst the user asked for starts full)
    */
-  constructor(ratePerSecond: number, readonly capacity: number, nowMs: number) {
+  constructor(ratePerSecond: number, readonly capacity: number, nowMs: number, initialTokens = 1) {
     this.ratePerMs = ratePerSecond / 1000;
-    this.tokens = Math.min(1, capacity);
+    this.tokens = Math.min(initialTokens, capacity);
     this.last = nowMs;
   }
 
@@ -42,7 +46,8 @@ export class TokenBucket {
   /** Take `count` tokens only if they are available now; returns whether it took them. */
   tryTake(count: number, nowMs: number): boolean {
     this.refill(nowMs);
-    if (this.tokens < count) return false;
+    // A token earned in ten steps of 0.1 adds up to 0.9999…: rounding must not cost a send.
+    if (this.tokens < count - TOKEN_EPSILON) return false;
     this.tokens -= count;
     return true;
   }

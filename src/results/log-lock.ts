@@ -3,8 +3,8 @@
  * time, created exclusively. A lock whose process no longer runs (or whose pid now belongs to
  * another process) is taken over.
  */
-import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { linkSync, readFileSync, realpathSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { hostname } from 'node:os';
 import { ConfigError, LogRefusedError } from '../errors.js';
 
@@ -53,9 +53,25 @@ export interface LogLock {
   release(): void;
 }
 
+/**
+ * The log's real path, so that a symlink or another spelling of the same file meets the same
+ * lock: the file's own real path when it exists, else its folder's real path and its name.
+ */
+function realLogPath(logPath: string): string {
+  try {
+    return realpathSync(logPath);
+  } catch {
+    try {
+      return join(realpathSync(dirname(logPath)), basename(logPath));
+    } catch {
+      return logPath;
+    }
+  }
+}
+
 /** Take the lock of the log at `logPath`, or throw LogRefusedError naming the process that holds it. */
 export function lockLog(logPath: string, command: string): LogLock {
-  const lockPath = `${logPath}.lock`;
+  const lockPath = `${realLogPath(logPath)}.lock`;
   const owner: LockOwner = {
     pid: process.pid,
     host: hostname(),

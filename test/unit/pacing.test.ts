@@ -1,6 +1,7 @@
 /** Pacing with the clock passed in: token bucket, throttle governor, circuit breaker, retry policy. */
 import { describe, expect, it } from 'vitest';
 import { CircuitBreaker } from '../../src/pacing/circuit-breaker.js';
+import { RunPacer } from '../../src/pacing/pacer.js';
 import { ThrottleGovernor } from '../../src/pacing/throttle-governor.js';
 import { TokenBucket, defaultBurst } from '../../src/pacing/token-bucket.js';
 import { backoffCeiling, decideRetry, retryPolicy } from '../../src/pipeline/retry-policy.js';
@@ -77,6 +78,43 @@ describe('ThrottleGovernor', () => {
     expect(governor.limit).toBeCloseTo(150, 0);
     for (let t = 1000; t < 20_000; t += 1000) window(governor, t, 100, 0);
     expect(governor.limit).toBeNull();
+  });
+});
+
+describe('RunPacer', () => {
+  it('a --burst the user gave is available at once; the default bucket opens at the rate', () => {
+    const now = 0;
+    const burst = new RunPacer({ rate: 1, burst: 5, now: () => now });
+    expect([1, 2, 3, 4, 5, 6].filter(() => burst.tryAcquire(1) !== null)).toHaveLength(5);
+    const plain = new RunPacer({ rate: 1, now: () => now });
+    expect([1, 2, 3].filter(() => plain.tryAcquire(1) !== null)).toHaveLength(1);
+  });
+
+  it('after throttling, its sends speed up step by step, not all at once when the limit is back', () => {
+    let now = 0;
+    const pacer = new RunPacer({ rate: 100, burst: 1, now: () => now });
+    const admission = { probe: false };
+    // One second in which most answers are throttled: the limit falls to what was accepted.
+    for (let i = 0; i < 100; i++, now += 10) pacer.record(i % 10 < 7 ? 'throttled' : 'ok', admission);
+    now += 40_000; // past any storm pause
+    pacer.tryAcquire(1);
+    // Then quiet seconds: count the sends the pacer admits in each.
+    const perSecond: number[] = [];
+    for (let second = 0; second < 14; second++) {
+      let admitted = 0;
+      for (let ms = 0; ms < 1000; ms++, now++) {
+        if (pacer.tryAcquire(1)) {
+          admitted++;
+          pacer.record('ok', admission);
+        }
+      }
+      perSecond.push(admitted);
+    }
+    expect(perSecond[0]).toBeLessThan(50);
+    expect(perSecond.at(-1)).toBeGreaterThanOrEqual(99);
+    // Gradual: several seconds strictly between the floor and the full rate, never falling.
+    expect(perSecond.filter((n) => n > perSecond[0]! + 5 && n < 95).length).toBeGreaterThanOrEqual(3);
+    for (let i = 1; i < perSecond.length; i++) expect(perSecond[i]).toBeGreaterThanOrEqual(perSecond[i - 1]! - 2);
   });
 });
 

@@ -1,5 +1,5 @@
 /** The result log on disk: group-committed writer, reader (torn lines), fold, lock. */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -92,5 +92,15 @@ describe('lockLog', () => {
     expect(JSON.parse(readFileSync(`${path}.lock`, 'utf8'))).toMatchObject({ pid: process.pid });
     taken.release();
     expect(existsSync(`${path}.lock`)).toBe(false);
+  });
+
+  it('a symlink to a log (or another spelling of its path) meets the same lock', () => {
+    const path = join(dir, 'real.jsonl');
+    writeFileSync(path, '');
+    symlinkSync(path, join(dir, 'link.jsonl'));
+    const lock = lockLog(path, 'send');
+    expect(() => lockLog(join(dir, 'link.jsonl'), 'send')).toThrow(new RegExp(`pid ${process.pid}`));
+    expect(() => lockLog(join(dir, '.', 'sub', '..', 'real.jsonl'), 'send')).toThrow(new RegExp(`pid ${process.pid}`));
+    lock.release();
   });
 });
