@@ -1,6 +1,6 @@
 /** Templates: strict placeholders, escaping for where values land, JSON bodies. */
 import { describe, expect, it } from 'vitest';
-import { urlTemplateSource } from '../../src/channels/webhook/url-text.js';
+import { urlEscapeAt, urlTemplateSource } from '../../src/channels/webhook/url-text.js';
 import { headerValue, html, jsonString, urlComponent, asIs } from '../../src/render/escape.js';
 import { compileJsonTemplate } from '../../src/render/json-template.js';
 import { compileTemplate } from '../../src/render/template.js';
@@ -63,6 +63,18 @@ describe('urlTemplateSource', () => {
     ['/quote"and<angle>', '/quote%22and%3Cangle%3E'],
   ])('%s -> %s', (source, expected) => {
     expect(urlTemplateSource(source, '--url')).toBe(expected);
+  });
+});
+
+describe('urlEscapeAt', () => {
+  it('refuses . and .. only where a value fills a whole path segment', () => {
+    const source = '/users/{{id}}/files/{{name}}.txt?q={{q}}';
+    const t = compileTemplate(source, '--url', { escapeAt: urlEscapeAt(source) });
+    expect(t.render({ id: '..', name: 'a', q: 'x' })).toMatchObject({ ok: false, reason: expect.stringContaining("field 'id' is '..'") as unknown });
+    expect(t.render({ id: '.', name: 'a', q: 'x' }).ok).toBe(false);
+    expect(t.render({ id: 'a/b', name: '..', q: '..' })).toEqual({ ok: true, text: '/users/a%2Fb/files/...txt?q=..' });
+    const last = compileTemplate('/u/{{id}}', '--url', { escapeAt: urlEscapeAt('/u/{{id}}') });
+    expect(last.render({ id: '..' }).ok).toBe(false);
   });
 });
 

@@ -12,7 +12,7 @@ import { compileJsonTemplate } from '../../render/json-template.js';
 import { rowJson } from '../../render/row-json.js';
 import { compileTemplate, type Template } from '../../render/template.js';
 import type { Prepared } from '../channel.js';
-import { urlTemplateSource } from './url-text.js';
+import { urlEscapeAt, urlTemplateSource } from './url-text.js';
 
 /** One rendered request. */
 export interface WebhookRequest {
@@ -96,7 +96,8 @@ export class RequestTemplate {
     if (split) {
       checkUrl(split.origin + '/', settings.url);
       this.origin = split.origin;
-      this.pathTemplate = compileTemplate(urlTemplateSource(split.rest, '--url'), '--url', { escape: urlComponent });
+      const source = urlTemplateSource(split.rest, '--url');
+      this.pathTemplate = compileTemplate(source, '--url', { escapeAt: urlEscapeAt(source) });
     } else {
       this.origin = null;
       this.pathTemplate = compileTemplate(urlTemplateSource(url, '--url'), '--url', { escape: urlComponent });

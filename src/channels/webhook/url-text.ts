@@ -4,7 +4,8 @@
  * user wrote stay as they are, and a `#fragment` (never sent to a server) is dropped. Values that
  * fill `{{placeholders}}` are escaped by the template itself, as one component each.
  */
-import { findPlaceholders } from '../../render/template.js';
+import { UnsafeValueError, urlComponent, type Escaper } from '../../render/escape.js';
+import { findPlaceholders, type Placeholder } from '../../render/template.js';
 
 /** Characters that may stand in a URL's path and query as typed (RFC 3986 reserved, unreserved, `%`). */
 const NOT_URL_TEXT = /[^A-Za-z0-9\-._~:/?[\]@!$&'()*+,;=%]/gu;
@@ -25,4 +26,21 @@ export function urlTemplateSource(source: string, name: string): string {
     at = placeholder.end;
   }
   return out;
+}
+
+/** A value filling a whole path segment: percent-encoded, and never `.` or `..`, which would move the request elsewhere. */
+const wholeSegment: Escaper = (value, field) => {
+  if (value === '.' || value === '..') throw new UnsafeValueError(`field '${field}' is '${value}', which would change the URL's path`);
+  return urlComponent(value, field);
+};
+
+/** The escaper for each placeholder of a URL template (from urlTemplateSource): one URL component each. */
+export function urlEscapeAt(source: string): (placeholder: Placeholder) => Escaper {
+  const query = source.indexOf('?');
+  const pathEnd = query === -1 ? source.length : query;
+  return (p) => {
+    const startsSegment = source[p.start - 1] === '/';
+    const endsSegment = p.end === pathEnd || source[p.end] === '/';
+    return p.end <= pathEnd && startsSegment && endsSegment ? wholeSegment : urlComponent;
+  };
 }
