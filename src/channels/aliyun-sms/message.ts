@@ -7,6 +7,7 @@ import type { Prepared } from '../channel.js';
 import type { RowFields } from '../../input/row.js';
 import { fieldText } from '../../render/template.js';
 import { checkPhone } from '../sms/phone.js';
+import { pathPrefix } from '../sms/endpoint.js';
 import { countAliyunSegments, countSegments } from '../sms/segments.js';
 import type { AliyunSettings } from './settings.js';
 
@@ -70,7 +71,7 @@ export function describeMessage(settings: AliyunSettings, message: AliyunMessage
     `  TemplateCode:  ${settings.templateCode}`,
   ];
   if (message.templateParam !== null) lines.push(`  TemplateParam: ${message.templateParam}`);
-  lines.push(`  OutId:         ${idempotencyKey}`, `  Endpoint:      ${settings.endpoint.origin}`);
+  lines.push(`  OutId:         ${idempotencyKey}`, `  Endpoint:      ${settings.endpoint.origin}${pathPrefix(settings.endpoint)}`);
   if (message.content !== null && message.segments !== null) {
     lines.push('', message.content, '', `(${[...message.content].length} characters, ${message.segments} billed SMS)`);
   } else {

@@ -7,6 +7,7 @@ import type { Pool } from 'undici';
 import { exchange } from '../http/exchange.js';
 import { createPool, type HttpPoolOptions } from '../http/pool.js';
 import { signedQuery, type RpcParams } from './signature.js';
+import { pathPrefix } from '../sms/endpoint.js';
 
 /** Dysmsapi's API version. */
 export const DYSMS_VERSION = '2017-05-25';
@@ -69,7 +70,8 @@ export class AliyunRpcClient {
       this.pool,
       {
         origin: this.endpoint.origin,
-        path: '/',
+        // RPC calls go to the root (a proxy's prefix before it); the signature signs "/" either way.
+        path: `${pathPrefix(this.endpoint)}/`,
         method: 'POST',
         headers: ['content-type', 'application/x-www-form-urlencoded; charset=utf-8', 'accept', 'application/json'],
         body: signedQuery('POST', all, this.credentials.accessKeySecret),

@@ -13,9 +13,19 @@ export interface EndpointRule {
   readonly exposes: string;
   /** Plain HTTP away from loopback: a warning (nothing secret travels), or refused (a secret would). */
   readonly plainHttp: 'warn' | 'refuse';
+  /** A path ending herald adds itself (Twilio's API version), refused so it is not doubled. */
+  readonly addedPath?: string;
 }
 
-/** The endpoint as an http(s) origin without a path; ConfigError names the variable and the value. */
+/** The endpoint's path without its trailing slash ('' for none): a proxy's prefix, put before the provider's own paths. */
+export function pathPrefix(endpoint: URL): string {
+  return endpoint.pathname.replace(/\/+$/, '');
+}
+
+/**
+ * The endpoint as an http(s) URL: an origin, or an origin and a path prefix (a proxy under a
+ * path), without a query or fragment; ConfigError names the variable and the value.
+ */
 export function readEndpoint(value: string | undefined, rule: EndpointRule, warn: (line: string) => void): URL {
   const raw = value === undefined || value.trim() === '' ? rule.defaultUrl : value.trim();
   let url: URL | undefined;
@@ -24,8 +34,11 @@ export function readEndpoint(value: string | undefined, rule: EndpointRule, warn
   } catch {
     url = undefined;
   }
-  if (url === undefined || (url.protocol !== 'https:' && url.protocol !== 'http:') || (url.pathname !== '/' && url.pathname !== '')) {
-    throw new ConfigError(`${rule.variable} must be an http(s) origin without a path, like ${rule.defaultUrl}, got '${raw}'`);
+  if (url === undefined || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
+    throw new ConfigError(`${rule.variable} must be an http(s) URL like ${rule.defaultUrl} (a proxy's path prefix may follow the host; no query), got '${raw}'`);
+  }
+  if (rule.addedPath !== undefined && pathPrefix(url).endsWith(rule.addedPath)) {
+    throw new ConfigError(`${rule.variable} '${raw}': leave out ${rule.addedPath}, herald adds it (like ${rule.defaultUrl})`);
   }
   if (url.protocol === 'http:' && !LOOPBACK.has(url.hostname)) {
     const line = `${rule.variable} ${url.origin} is plain HTTP: ${rule.exposes} would travel unencrypted`;

@@ -13,6 +13,7 @@ import { checkPhone } from '../sms/phone.js';
 import { countSegments, type SmsEncoding } from '../sms/segments.js';
 import { classifyTwilio, type TwilioError } from './classify.js';
 import { readTwilioSettings, type TwilioSettings } from './settings.js';
+import { pathPrefix } from '../sms/endpoint.js';
 
 /** Twilio refuses longer bodies (21617). */
 const MAX_BODY_CHARACTERS = 1_600;
@@ -78,7 +79,7 @@ class TwilioChannel implements Channel<TwilioMessage> {
   }
 
   private basePath(): string {
-    return `/2010-04-01/Accounts/${encodeURIComponent(this.settings.credentials!.accountSid)}`;
+    return `${pathPrefix(this.settings.endpoint)}/2010-04-01/Accounts/${encodeURIComponent(this.settings.credentials!.accountSid)}`;
   }
 
   private connection(): { pool: Pool; authorization: string } {

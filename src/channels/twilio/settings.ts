@@ -85,7 +85,7 @@ export function readTwilioSettings(setup: ChannelSetup): TwilioSettings {
     body: readBody(text(setup.options, 'template'), setup.cwd),
     endpoint: readEndpoint(
       setup.env.HERALD_TWILIO_ENDPOINT,
-      { variable: 'HERALD_TWILIO_ENDPOINT', defaultUrl: DEFAULT_TWILIO_ENDPOINT, exposes: 'the auth token', plainHttp: 'refuse' },
+      { variable: 'HERALD_TWILIO_ENDPOINT', defaultUrl: DEFAULT_TWILIO_ENDPOINT, exposes: 'the auth token', plainHttp: 'refuse', addedPath: '/2010-04-01' },
       () => {},
     ),
     credentials: readCredentials(setup),

@@ -2,6 +2,8 @@
 // Dysmsapi simulator on 127.0.0.1. Asserts exit codes, what is printed, the result log, and what
 // the simulator received (every signature verified, no number sent twice).
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startAliyunMock, type AliyunMockServer } from '../../../src/mock/aliyun-sms/server.js';
@@ -138,6 +140,36 @@ describe('herald send --channel aliyun-sms', () => {
       expect(text).not.toContain(wrong);
       expect(text).not.toContain(server.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET);
     }
+  });
+
+  it('reaches Aliyun through a proxy under a path prefix (HERALD_ALIYUN_ENDPOINT=https://gateway/sms)', async () => {
+    const server = await setUp();
+    const target = server.env['HERALD_ALIYUN_ENDPOINT']!;
+    const paths: string[] = [];
+    const proxy = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        paths.push(req.url ?? '');
+        const forwarded = (req.url ?? '').replace(/^\/gw\/sms/, '');
+        void fetch(target + forwarded, { method: req.method ?? 'POST', headers: { 'content-type': String(req.headers['content-type']) }, body: Buffer.concat(chunks) })
+          .then(async (answer) => {
+            res.writeHead(answer.status, { 'content-type': 'application/json' });
+            res.end(await answer.text());
+          })
+          .catch(() => res.destroy());
+      });
+    });
+    ws.own({ close: () => new Promise<void>((resolve) => proxy.close(() => resolve())) });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const { port } = proxy.address() as AddressInfo;
+    const run = await herald(['send', csv(3), ...ARGS], { ...server.env, HERALD_ALIYUN_ENDPOINT: `http://127.0.0.1:${port}/gw/sms/` });
+    expect(run.code, run.stderr).toBe(0);
+    expect(countStates(LOG())).toEqual({ 'sent/ok': 3 });
+    // The preflight check and the three sends, all under the prefix.
+    expect(paths.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(paths)).toEqual(new Set(['/gw/sms/']));
+    expect(server.counters().accepted).toBe(3);
   });
 
   it('refuses a missing --sign-name with exit 2 and one line', async () => {

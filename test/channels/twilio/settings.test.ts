@@ -25,7 +25,7 @@ describe('twilio settings', () => {
     [{ ...ENV, TWILIO_ACCOUNT_SID: 'AC1' }, OPTIONS, "TWILIO_ACCOUNT_SID must be AC followed by 32 hex digits, got 'AC1'"],
     [{ TWILIO_ACCOUNT_SID: ENV.TWILIO_ACCOUNT_SID }, OPTIONS, 'TWILIO_AUTH_TOKEN is not set'],
     [{ ...ENV, HERALD_TWILIO_ENDPOINT: 'http://api.example.com' }, OPTIONS, 'plain HTTP: the auth token would travel unencrypted; use https'],
-    [{ ...ENV, HERALD_TWILIO_ENDPOINT: 'https://api.twilio.com/2010-04-01' }, OPTIONS, 'without a path'],
+    [{ ...ENV, HERALD_TWILIO_ENDPOINT: 'https://api.twilio.com/2010-04-01/' }, OPTIONS, 'leave out /2010-04-01, herald adds it'],
   ])('%#: refuses with a ConfigError naming the setting', async (env, options, fragment) => {
     const attempt = create(env, options);
     await expect(attempt).rejects.toBeInstanceOf(ConfigError);
