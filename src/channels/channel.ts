@@ -90,6 +90,11 @@ export interface Channel<M = unknown> {
   readonly maxBatch?: number;
   /** Optional: ask the provider whether a message whose outcome was unknown was accepted. */
   reconcile?(message: M, ctx: ReconcileContext): Promise<Reconciliation>;
+  /**
+   * How long after an attempt the provider's records can prove a message absent (a message
+   * accepted a moment ago may not be listed yet): a row to reconcile is not retried sooner.
+   */
+  readonly reconcileSettleMs?: number;
   /** Optional preflight (credentials, connectivity) before the first send; returns a fatal result or null. */
   verify?(signal: AbortSignal): Promise<SendResult | null>;
   /** The message in full as it would go to the provider, for --dry-run. Never includes a secret. */

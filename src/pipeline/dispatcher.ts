@@ -375,11 +375,14 @@ export class Dispatcher<M> {
     );
     const tooLong = result.scope === 'recipient' && (result.retryAfterMs ?? 0) > this.options.policy.maxRecipientWaitMs;
     if (!decision.retry || tooLong) {
-      this.append(this.record(item, 'failed', waitingClass, detail), item);
+      // A recipient's window that outlasts what the run waits for one row: permanent for this run.
+      this.append(this.record(item, 'failed', tooLong ? 'permanent' : waitingClass, detail), item);
       return;
     }
     this.append(this.record(item, 'pending', waitingClass, detail), item);
-    this.retries.push(item, this.now() + decision.delayMs);
+    // A row to reconcile waits until the provider's records can prove the message absent.
+    const settledAt = item.doubtSince === null ? 0 : item.doubtSince + (this.options.channel.reconcileSettleMs ?? 0);
+    this.retries.push(item, Math.max(this.now() + decision.delayMs, settledAt));
     this.changed.notify();
   }
 

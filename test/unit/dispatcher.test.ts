@@ -171,11 +171,11 @@ describe('Dispatcher', () => {
     expect(lastByKey(log).get('a')).toMatchObject({ status: 'sent', attempts: 2 });
   });
 
-  it('a per-recipient limit longer than the run can wait ends the row failed/retryable (herald retry sends it later; the run was not slowed)', async () => {
+  it('a per-recipient limit longer than the run can wait ends the row failed/permanent for this run (the run was not slowed)', async () => {
     const channel = new ScriptedChannel(() => ({ outcome: 'throttled', code: 'isv.BUSINESS_LIMIT_CONTROL', scope: 'recipient', retryAfterMs: 3_600_000 }), 0);
     const { log } = await run(channel, ['a']);
     expect(channel.sent).toEqual(['a']);
-    expect(lastByKey(log).get('a')).toMatchObject({ status: 'failed', class: 'retryable' });
+    expect(lastByKey(log).get('a')).toMatchObject({ status: 'failed', class: 'permanent' });
   });
 
   it('resume: skips done rows, resends waiting ones, decides in-doubt rows by the channel', async () => {

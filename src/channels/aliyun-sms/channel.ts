@@ -8,7 +8,7 @@ import type { Channel, ChannelModule, ChannelSetup, SendContext, SendResult } fr
 import { networkErrorResult } from '../http/network-error.js';
 import { classifyAnswer } from './classify.js';
 import { describeMessage, messageBuilder, type AliyunMessage } from './message.js';
-import { BATCH_OUT_ID_PREFIX, chinaDate, reconcileMessage } from './reconcile.js';
+import { BATCH_OUT_ID_PREFIX, chinaDate, RECONCILE_SETTLE_MS, reconcileMessage } from './reconcile.js';
 import { AliyunRpcClient } from './rpc-client.js';
 import { readAliyunSettings, type AliyunSettings } from './settings.js';
 
@@ -39,6 +39,7 @@ class AliyunSmsChannel implements Channel<AliyunMessage> {
   readonly name = 'aliyun-sms';
   /** Aliyun does not de-duplicate: an unknown outcome is reconciled, never blindly resent. */
   readonly dedupeWindowMs = 0;
+  readonly reconcileSettleMs = RECONCILE_SETTLE_MS;
   readonly maxBatch: number;
   readonly prepare: Channel<AliyunMessage>['prepare'];
   /** Rows of batch calls whose outcome was unknown, so reconcile() can look for that batch's OutId. */

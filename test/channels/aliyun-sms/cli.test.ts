@@ -172,6 +172,15 @@ describe('herald send --channel aliyun-sms', () => {
     expect(server.counters().accepted).toBe(3);
   });
 
+  it('a connection dropped under a short --timeout is checked once Aliyun could list it, then sent once', async () => {
+    const server = await setUp({ fault: ['drop=first:1'] });
+    const run = await herald(['send', csv(5), ...ARGS, '--timeout', '1s', '--concurrency', '1'], server.env);
+    expect(run.code, run.stderr).toBe(0);
+    expect(countStates(LOG())).toEqual({ 'sent/ok': 5 });
+    expect(server.counters().accepted).toBe(5);
+    expect(acceptedTwice(server)).toEqual([]);
+  });
+
   it('refuses a missing --sign-name with exit 2 and one line', async () => {
     const server = await setUp();
     const run = await herald(['send', csv(2), '--channel', 'aliyun-sms', '--template-code', 'SMS_1'], server.env);
