@@ -178,6 +178,8 @@ export class Dispatcher<M> {
   private async collect(input: InputCursor<M>): Promise<SendItem<M>[]> {
     const batch: SendItem<M>[] = [];
     const size = this.options.batchSize;
+    // When a started batch goes out incomplete if no more rows come (set when it first waits).
+    let lingerUntil: number | null = null;
     while (batch.length < size && !this.stopReason) {
       const due = this.retries.popDue(this.now());
       if (due) {
@@ -192,10 +194,13 @@ export class Dispatcher<M> {
       }
       if (!input.done) {
         input.next ??= input.plan.next();
-        const lingerMs = batch.length > 0 ? BATCH_LINGER_MS : this.untilNextRetry();
+        if (batch.length > 0) lingerUntil ??= this.now() + BATCH_LINGER_MS;
+        const lingerMs = lingerUntil !== null ? Math.max(0, lingerUntil - this.now()) : this.untilNextRetry();
         const result = await this.changed.race(input.next, lingerMs);
         if (result === undefined) {
-          if (batch.length > 0) break;
+          // Woken by another send finishing, or the linger is over: only the latter (or a stop)
+          // sends a started batch incomplete; a retry that fell due joins it first.
+          if (lingerUntil !== null && this.now() >= lingerUntil) break;
           continue;
         }
         input.next = null;
@@ -292,20 +297,23 @@ export class Dispatcher<M> {
   /** Ask the provider about rows in doubt; returns the rows still to send. */
   private async reconcile(batch: SendItem<M>[], signal: AbortSignal): Promise<SendItem<M>[]> {
     const channel = this.options.channel;
-    if (!channel.reconcile) return batch;
+    const reconcile = channel.reconcile?.bind(channel);
+    if (!reconcile) return batch;
+    // The rows of a batch are asked about together: one after another, a batch of 100 would
+    // outlast --timeout and leave accepted rows in doubt.
+    const answers = await Promise.all(
+      batch.map((item) =>
+        item.doubtSince === null
+          ? null
+          : reconcile(item.message, { key: item.key, idempotencyKey: item.idempotencyKey, attemptedAt: new Date(item.doubtSince), signal }),
+      ),
+    );
     const toSend: SendItem<M>[] = [];
-    for (const item of batch) {
-      if (item.doubtSince === null) {
+    batch.forEach((item, i) => {
+      const answer = answers[i];
+      if (answer === null || answer === undefined) {
         toSend.push(item);
-        continue;
-      }
-      const answer = await channel.reconcile(item.message, {
-        key: item.key,
-        idempotencyKey: item.idempotencyKey,
-        attemptedAt: new Date(item.doubtSince),
-        signal,
-      });
-      if (answer.state === 'absent') {
+      } else if (answer.state === 'absent') {
         item.doubtSince = null;
         item.firstAttemptAt = null;
         toSend.push(item);
@@ -315,7 +323,7 @@ export class Dispatcher<M> {
         const error = `outcome unknown and the provider could not confirm it${answer.detail ? `: ${answer.detail}` : ''}`;
         this.append(this.record(item, 'failed', 'in-doubt', { code: null, error }), item);
       }
-    }
+    });
     return toSend;
   }
 
