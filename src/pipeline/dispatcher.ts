@@ -13,7 +13,8 @@ import { rowRecord } from '../results/row-record.js';
 import { rowJson } from '../render/row-json.js';
 import { AttemptSignals } from './attempt-signals.js';
 import { DelayQueue } from './delay-queue.js';
-import { decideRetry, type RetryPolicy } from './retry-policy.js';
+import { nextStep, type FailedResult, type StepRules } from './next-step.js';
+import type { RetryPolicy } from './retry-policy.js';
 import { Notifier } from './notifier.js';
 import type { PlannedItem, SendItem } from './work-item.js';
 
@@ -78,7 +79,7 @@ export class Dispatcher<M> {
   private readonly stopController = new AbortController();
   private readonly signals: AttemptSignals;
   private readonly now: () => number;
-  private readonly random: () => number;
+  private readonly stepRules: StepRules;
   private inFlight = 0;
   private stopReason: StopReason | null = null;
   private aborted = false;
@@ -86,7 +87,13 @@ export class Dispatcher<M> {
 
   constructor(private readonly options: DispatchOptions<M>) {
     this.now = options.now ?? Date.now;
-    this.random = options.random ?? Math.random;
+    this.stepRules = {
+      policy: options.policy,
+      resendWindowMs: options.resendWindowMs,
+      canReconcile: options.channel.reconcile !== undefined,
+      reconcileSettleMs: options.channel.reconcileSettleMs ?? 0,
+      random: options.random ?? Math.random,
+    };
     this.signals = new AttemptSignals(options.timeoutMs, this.now);
   }
 
@@ -359,38 +366,14 @@ export class Dispatcher<M> {
         this.stop({ kind: 'fatal', detail: result.detail ?? `the provider refused the run (${result.code ?? 'no code'})`, code: result.code });
         return;
     }
-    // A limit on one recipient (Aliyun's per-number flow control) slows nobody else: for the log
-    // that row is simply retryable after the provider's window.
-    let waitingClass: RowClass = result.outcome === 'throttled' && result.scope === 'recipient' ? 'retryable' : result.outcome;
-    if (result.unknown) {
-      // The provider's de-duplication window runs from the first attempt that may have been
-      // accepted; a later definite failure does not prove that one was not, so it never resets.
-      item.firstAttemptAt ??= started;
-      const { resendWindowMs } = this.options;
-      const withinWindow = this.now() - item.firstAttemptAt < resendWindowMs;
-      if (!withinWindow && !this.options.channel.reconcile) {
-        this.append(this.record(item, 'failed', 'in-doubt', detail), item);
-        return;
-      }
-      if (!withinWindow) item.doubtSince = started;
-      if (resendWindowMs !== Number.POSITIVE_INFINITY) waitingClass = 'in-doubt';
-    }
-    if (result.outcome === 'throttled') item.throttledAttempts++;
-    const decision = decideRetry(
-      { kind: result.outcome, attempts: item.attempts - item.priorAttempts, throttledAttempts: item.throttledAttempts, retryAfterMs: result.retryAfterMs },
-      this.options.policy,
-      this.random,
-    );
-    const tooLong = result.scope === 'recipient' && (result.retryAfterMs ?? 0) > this.options.policy.maxRecipientWaitMs;
-    if (!decision.retry || tooLong) {
-      // A recipient's window that outlasts what the run waits for one row: permanent for this run.
-      this.append(this.record(item, 'failed', tooLong ? 'permanent' : waitingClass, detail), item);
+    // Not final: the switch above returned for every other outcome.
+    const step = nextStep(item, result as FailedResult, started, this.now(), this.stepRules);
+    if (step.act === 'fail') {
+      this.append(this.record(item, 'failed', step.class, detail), item);
       return;
     }
-    this.append(this.record(item, 'pending', waitingClass, detail), item);
-    // A row to reconcile waits until the provider's records can prove the message absent.
-    const settledAt = item.doubtSince === null ? 0 : item.doubtSince + (this.options.channel.reconcileSettleMs ?? 0);
-    this.retries.push(item, Math.max(this.now() + decision.delayMs, settledAt));
+    this.append(this.record(item, 'pending', step.class, detail), item);
+    this.retries.push(item, step.dueAt);
     this.changed.notify();
   }
 
