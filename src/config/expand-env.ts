@@ -11,11 +11,19 @@ export function envReferences(value: string): string[] {
   return [...value.matchAll(REFERENCE)].map((match) => match[1]!);
 }
 
-/** Replace `${NAME}` with the variable's value; throws ConfigError naming the flag and an unset variable. */
-export function expandEnv(value: string, env: Readonly<Record<string, string | undefined>>, flag: string): string {
+/**
+ * Replace `${NAME}` with the variable's value (passed through `encode`, e.g. for a URL); throws
+ * ConfigError naming the flag and an unset variable.
+ */
+export function expandEnv(
+  value: string,
+  env: Readonly<Record<string, string | undefined>>,
+  flag: string,
+  encode: (found: string) => string = (found) => found,
+): string {
   return value.replace(REFERENCE, (_, name: string) => {
     const found = env[name];
     if (found === undefined) throw new ConfigError(`${flag} refers to \${${name}}, which is not set in the environment`);
-    return found;
+    return encode(found);
   });
 }

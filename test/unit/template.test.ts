@@ -1,6 +1,7 @@
 /** Templates: strict placeholders, escaping for where values land, JSON bodies. */
 import { describe, expect, it } from 'vitest';
-import { urlEscapeAt, urlTemplateSource } from '../../src/channels/webhook/url-text.js';
+import { RequestTemplate } from '../../src/channels/webhook/request-template.js';
+import { urlTemplateSource } from '../../src/channels/webhook/url-text.js';
 import { headerValue, html, jsonString, urlComponent, asIs } from '../../src/render/escape.js';
 import { compileJsonTemplate } from '../../src/render/json-template.js';
 import { compileTemplate } from '../../src/render/template.js';
@@ -61,20 +62,37 @@ describe('urlTemplateSource', () => {
     ['/x#{{id}}', '/x'],
     ['/already%20encoded/{{ id }}?a=1&b=[2]', '/already%20encoded/{{ id }}?a=1&b=[2]'],
     ['/quote"and<angle>', '/quote%22and%3Cangle%3E'],
+    // ${VAR} references are kept for expansion (their values are encoded then).
+    ['/a b/${TOKEN}?x={{x}}#frag', '/a%20b/${TOKEN}?x={{x}}'],
   ])('%s -> %s', (source, expected) => {
     expect(urlTemplateSource(source, '--url')).toBe(expected);
   });
 });
 
-describe('urlEscapeAt', () => {
-  it('refuses . and .. only where a value fills a whole path segment', () => {
-    const source = '/users/{{id}}/files/{{name}}.txt?q={{q}}';
-    const t = compileTemplate(source, '--url', { escapeAt: urlEscapeAt(source) });
-    expect(t.render({ id: '..', name: 'a', q: 'x' })).toMatchObject({ ok: false, reason: expect.stringContaining("field 'id' is '..'") as unknown });
-    expect(t.render({ id: '.', name: 'a', q: 'x' }).ok).toBe(false);
-    expect(t.render({ id: 'a/b', name: '..', q: '..' })).toEqual({ ok: true, text: '/users/a%2Fb/files/...txt?q=..' });
-    const last = compileTemplate('/u/{{id}}', '--url', { escapeAt: urlEscapeAt('/u/{{id}}') });
-    expect(last.render({ id: '..' }).ok).toBe(false);
+describe('webhook --url', () => {
+  const env = { TOKEN: 'ab#cd e', BASE: 'http://127.0.0.1:9/api' };
+  const target = (url: string, fields: Record<string, string>) => {
+    const template = new RequestTemplate({ url, method: 'POST', headers: [], bodyFile: undefined, cwd: '/', env });
+    const rendered = template.render(fields);
+    return rendered.ok ? rendered.message.path : `invalid: ${rendered.reason}`;
+  };
+  it.each([
+    // A value is one component: its / ? & # are encoded.
+    ['http://h/users/{{id}}?q={{q}}', { id: 'a/b', q: 'x&y#z' }, '/users/a%2Fb?q=x%26y%23z'],
+    // A secret from the environment is encoded but never cut at its '#'.
+    ['http://h/hook?token=${TOKEN}&id={{id}}', { id: '1' }, '/hook?token=ab%23cd%20e&id=1'],
+    // A base URL from the environment keeps its slashes.
+    ['${BASE}/{{id}}', { id: '7' }, '/api/7'],
+    // A #fragment typed into the URL is dropped.
+    ['http://h/x/{{id}}#top', { id: '1' }, '/x/1'],
+    // Values that make a '.' or '..' segment, alone or together, are refused.
+    ['http://h/api/{{v}}/admin', { v: '..' }, "invalid: --url: this row's values make a '.' or '..' path segment, which would move the request elsewhere"],
+    ['http://h/api/{{v}}{{w}}/admin', { v: '.', w: '.' }, "invalid: --url: this row's values make a '.' or '..' path segment, which would move the request elsewhere"],
+    ['http://h/api/.{{v}}/admin', { v: '.' }, "invalid: --url: this row's values make a '.' or '..' path segment, which would move the request elsewhere"],
+    // ...but dots that stay inside a segment, or in the query, are fine.
+    ['http://h/files/{{name}}.txt?q={{q}}', { name: '..', q: '..' }, '/files/...txt?q=..'],
+  ])('%s %j -> %s', (url, fields, expected) => {
+    expect(target(url, fields)).toBe(expected);
   });
 });
 

@@ -12,7 +12,7 @@ import { compileJsonTemplate } from '../../render/json-template.js';
 import { rowJson } from '../../render/row-json.js';
 import { compileTemplate, type Template } from '../../render/template.js';
 import type { Prepared } from '../channel.js';
-import { urlEscapeAt, urlTemplateSource } from './url-text.js';
+import { encodeUrlText, hasDotSegment, urlTemplateSource } from './url-text.js';
 
 /** One rendered request. */
 export interface WebhookRequest {
@@ -85,24 +85,27 @@ export class RequestTemplate {
   readonly shownUrl: string;
   /** Whether the URL takes a value from the environment (a secret, perhaps). */
   readonly urlHasSecrets: boolean;
+  /** Whether rendered paths are checked for `.`/`..` segments made by values. */
+  private readonly guardDotSegments: boolean;
 
   constructor(settings: RequestSettings) {
     this.method = settings.method.toUpperCase();
     if (!TOKEN.test(this.method)) throw new ConfigError(`--method '${settings.method}': not an HTTP method`);
     this.shownUrl = settings.url;
     this.urlHasSecrets = envReferences(settings.url).length > 0;
-    const url = expandEnv(settings.url, settings.env, '--url');
+    const url = expandEnv(urlTemplateSource(settings.url, '--url'), settings.env, '--url', encodeUrlText);
     const split = splitOrigin(url);
     if (split) {
       checkUrl(split.origin + '/', settings.url);
       this.origin = split.origin;
-      const source = urlTemplateSource(split.rest, '--url');
-      this.pathTemplate = compileTemplate(source, '--url', { escapeAt: urlEscapeAt(source) });
+      this.pathTemplate = compileTemplate(split.rest, '--url', { escape: urlComponent });
     } else {
       this.origin = null;
-      this.pathTemplate = compileTemplate(urlTemplateSource(url, '--url'), '--url', { escape: urlComponent });
+      this.pathTemplate = compileTemplate(url, '--url', { escape: urlComponent });
       if (!/^\{\{|^https?:\/\//i.test(url)) throw new ConfigError(`--url '${settings.url}': expected an http:// or https:// URL`);
     }
+    // Values may not make a `.` or `..` path segment, unless the URL as typed already has one.
+    this.guardDotSegments = !this.pathTemplate.isConstant && !hasDotSegment(split?.rest.replace(/\{\{[^{}]*\}\}/g, 'x') ?? '');
     this.headers = settings.headers.map((flag) => parseHeader(flag, settings.env));
     const sendsBody = !METHODS_WITHOUT_BODY.has(this.method);
     if (settings.bodyFile !== undefined) {
@@ -134,6 +137,9 @@ export class RequestTemplate {
       if (!split) return { ok: false, reason: `--url renders to '${target.text}', which is not an http(s) URL` };
       origin = split.origin;
       path = split.rest;
+    }
+    if (this.guardDotSegments && hasDotSegment(path)) {
+      return { ok: false, reason: `--url: this row's values make a '.' or '..' path segment, which would move the request elsewhere` };
     }
     const headers: string[] = [];
     if (this.contentType) headers.push('content-type', this.contentType);
