@@ -5,7 +5,7 @@
  * freed only after its next record is written. Input is pulled only when a slot is free, so the
  * file is read as fast as messages go out.
  */
-import type { Channel, SendContext, SendResult } from '../channels/channel.js';
+import type { Channel, Reconciliation, SendContext, SendResult } from '../channels/channel.js';
 import type { Admission, AnswerKind, Pacer } from '../pacing/pacer.js';
 import type { RowClass, RowRecord } from '../results/record.js';
 import type { ResultSink } from '../results/log-writer.js';
@@ -135,10 +135,13 @@ export class Dispatcher<M> {
           try {
             admission = await pacer.acquire(batch.length, this.stopController.signal);
           } catch {
-            break;
+            admission = null;
           }
         }
-        if (this.stopReason) break;
+        if (!admission || this.stopReason) {
+          this.putBack(batch);
+          break;
+        }
         this.launch(batch, admission);
       }
       while (this.inFlight > 0) await this.changed.wait();
@@ -207,7 +210,10 @@ export class Dispatcher<M> {
         if (result === undefined) {
           // Woken by another send finishing, or the linger is over: only the latter (or a stop)
           // sends a started batch incomplete; a retry that fell due joins it first.
-          if (lingerUntil !== null && this.now() >= lingerUntil) break;
+          if (lingerUntil !== null && this.now() >= lingerUntil) {
+            this.takeDue(batch, size);
+            break;
+          }
           continue;
         }
         input.next = null;
@@ -227,7 +233,23 @@ export class Dispatcher<M> {
         break;
       }
     }
-    return this.stopReason ? [] : batch;
+    if (!this.stopReason) return batch;
+    this.putBack(batch);
+    return [];
+  }
+
+  /** Add retries that are due to a batch, up to its size. */
+  private takeDue(batch: SendItem<M>[], size: number): void {
+    while (batch.length < size) {
+      const due = this.retries.popDue(this.now());
+      if (due === undefined) return;
+      batch.push(due);
+    }
+  }
+
+  /** A batch the run stopped before sending: its retries go back to the queue, so they count as waiting. */
+  private putBack(batch: readonly SendItem<M>[]): void {
+    for (const item of batch) if (item.attempts > item.priorAttempts) this.retries.push(item, this.now());
   }
 
   private untilNextRetry(): number | undefined {
@@ -253,25 +275,29 @@ export class Dispatcher<M> {
   // The slot is freed only after every record of the batch is written: a kill leaves at most
   // `concurrency` batches in doubt.
   private async execute(batch: SendItem<M>[], admission: Admission): Promise<void> {
-    const lent = this.signals.acquire();
     try {
-      await this.attempt(batch, admission, lent.signal);
+      const toSend = this.options.channel.reconcile && batch.some((item) => item.doubtSince !== null) ? await this.reconcile(batch) : batch;
+      if (toSend.length === 0) {
+        this.options.pacer.record('neutral', admission);
+      } else {
+        // The attempt's --timeout starts now, after any reconciling.
+        const lent = this.signals.acquire();
+        try {
+          await this.attempt(toSend, admission, lent.signal);
+        } finally {
+          this.signals.release(lent);
+        }
+      }
       await this.options.sink.commit();
     } catch (error) {
       this.stop({ kind: 'error', detail: (error as Error).message });
     } finally {
-      this.signals.release(lent);
       this.inFlight--;
       this.changed.notify();
     }
   }
 
-  private async attempt(batch: SendItem<M>[], admission: Admission, signal: AbortSignal): Promise<void> {
-    const toSend = this.options.channel.reconcile && batch.some((item) => item.doubtSince !== null) ? await this.reconcile(batch, signal) : batch;
-    if (toSend.length === 0) {
-      this.options.pacer.record('neutral', admission);
-      return;
-    }
+  private async attempt(toSend: SendItem<M>[], admission: Admission, signal: AbortSignal): Promise<void> {
     for (const item of toSend) {
       item.attempts++;
       this.append(this.record(item, 'pending', null), item);
@@ -302,19 +328,28 @@ export class Dispatcher<M> {
   }
 
   /** Ask the provider about rows in doubt; returns the rows still to send. */
-  private async reconcile(batch: SendItem<M>[], signal: AbortSignal): Promise<SendItem<M>[]> {
+  private async reconcile(batch: SendItem<M>[]): Promise<SendItem<M>[]> {
     const channel = this.options.channel;
     const reconcile = channel.reconcile?.bind(channel);
     if (!reconcile) return batch;
-    // The rows of a batch are asked about together: one after another, a batch of 100 would
-    // outlast --timeout and leave accepted rows in doubt.
-    const answers = await Promise.all(
-      batch.map((item) =>
-        item.doubtSince === null
-          ? null
-          : reconcile(item.message, { key: item.key, idempotencyKey: item.idempotencyKey, attemptedAt: new Date(item.doubtSince), signal }),
-      ),
-    );
+    // The rows of a batch are asked about together, as many at once as there are connections,
+    // each group within its own --timeout: one after another, or all under one limit, a batch of
+    // 100 would outlast it and leave accepted rows in doubt.
+    const answers: (Reconciliation | null)[] = [];
+    const group = Math.max(1, this.options.concurrency);
+    for (let first = 0; first < batch.length; first += group) {
+      const lent = this.signals.acquire();
+      try {
+        const asked = batch.slice(first, first + group).map((item) =>
+          item.doubtSince === null
+            ? null
+            : reconcile(item.message, { key: item.key, idempotencyKey: item.idempotencyKey, attemptedAt: new Date(item.doubtSince), signal: lent.signal }),
+        );
+        answers.push(...(await Promise.all(asked)));
+      } finally {
+        this.signals.release(lent);
+      }
+    }
     const toSend: SendItem<M>[] = [];
     batch.forEach((item, i) => {
       const answer = answers[i];

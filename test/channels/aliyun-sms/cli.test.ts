@@ -225,6 +225,15 @@ describe('herald send --channel aliyun-sms', () => {
     expect(acceptedTwice(server)).toEqual([]);
   });
 
+  it('a batch answered too late is reconciled in groups of --concurrency, each within its own --timeout: all sent, none twice', async () => {
+    const server = await setUp({ fault: ['late=first:1'], lateMs: '5000', latencyMs: '300' });
+    const run = await herald(['send', csv(20), ...ARGS, '--batch', '20', '--concurrency', '2', '--timeout', '2s'], server.env);
+    expect(run.code, run.stderr).toBe(0);
+    expect(countStates(LOG())).toEqual({ 'sent/ok': 20 });
+    expect(server.counters().byAction.SendBatchSms).toBe(1);
+    expect(acceptedTwice(server)).toEqual([]);
+  });
+
   it('a run killed while a SendBatchSms of 100 hangs, then --resume: its rows are checked together within --timeout, none is sent twice', async () => {
     const server = await setUp({ fault: ['hang=first:1'], latencyMs: '100' });
     const child = spawnHerald(['send', csv(300), ...ARGS, '--batch', '100', '--timeout', '60s', '--concurrency', '4'], { cwd: ws.dir, env: { ...NO_ALIYUN, ...server.env } });
