@@ -3,8 +3,8 @@
  * time, created exclusively. A lock whose process no longer runs (or whose pid now belongs to
  * another process) is taken over.
  */
-import { linkSync, readFileSync, realpathSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { linkSync, readFileSync, readlinkSync, realpathSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { hostname } from 'node:os';
 import { ConfigError, LogRefusedError } from '../errors.js';
 
@@ -57,10 +57,18 @@ export interface LogLock {
  * The log's real path, so that a symlink or another spelling of the same file meets the same
  * lock: the file's own real path when it exists, else its folder's real path and its name.
  */
-function realLogPath(logPath: string): string {
+function realLogPath(logPath: string, links = 0): string {
   try {
     return realpathSync(logPath);
   } catch {
+    // A symlink to a log not written yet: the lock goes where the log will be.
+    if (links < 8) {
+      try {
+        return realLogPath(resolve(dirname(logPath), readlinkSync(logPath)), links + 1);
+      } catch {
+        // Not a symlink.
+      }
+    }
     try {
       return join(realpathSync(dirname(logPath)), basename(logPath));
     } catch {

@@ -102,5 +102,10 @@ describe('lockLog', () => {
     expect(() => lockLog(join(dir, 'link.jsonl'), 'send')).toThrow(new RegExp(`pid ${process.pid}`));
     expect(() => lockLog(join(dir, '.', 'sub', '..', 'real.jsonl'), 'send')).toThrow(new RegExp(`pid ${process.pid}`));
     lock.release();
+    // A symlink to a log not written yet locks where the log will be.
+    symlinkSync(join(dir, 'later.jsonl'), join(dir, 'dangling.jsonl'));
+    const early = lockLog(join(dir, 'dangling.jsonl'), 'send');
+    expect(() => lockLog(join(dir, 'later.jsonl'), 'send')).toThrow(new RegExp(`pid ${process.pid}`));
+    early.release();
   });
 });
