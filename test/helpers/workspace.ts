@@ -8,7 +8,7 @@ export interface Workspace {
   readonly dir: string;
   /** Starts a sink on 127.0.0.1 that is closed after the test. */
   startSink(...args: Parameters<typeof startSink>): Promise<Sink>;
-  /** Closes `server` (a simulator, a sink) after the test; returns it. */
+  /** Closes `server` (a simulator, a sink, a channel) after the test, last opened first; returns it. */
   own<T extends Closeable>(server: T): T;
 }
 
@@ -24,7 +24,8 @@ export function useWorkspace(): Workspace {
     current = tempDir();
   });
   afterEach(async () => {
-    await Promise.all(servers.splice(0).map((server) => server.close()));
+    // Last opened, first closed: a channel goes before the simulator it talks to.
+    for (const server of servers.splice(0).reverse()) await server.close();
     current?.cleanup();
     current = undefined;
   });

@@ -6,8 +6,8 @@
 import type { Prepared } from '../channel.js';
 import type { RowFields } from '../../input/row.js';
 import { fieldText } from '../../render/template.js';
-import { checkPhone } from '../sms/phone.js';
 import { pathPrefix } from '../sms/endpoint.js';
+import { checkPhone } from '../sms/phone.js';
 import { countAliyunSegments, countSegments } from '../sms/segments.js';
 import type { AliyunSettings } from './settings.js';
 

@@ -6,8 +6,8 @@ import { randomUUID } from 'node:crypto';
 import type { Pool } from 'undici';
 import { exchange } from '../http/exchange.js';
 import { createPool, type HttpPoolOptions } from '../http/pool.js';
-import { signedQuery, type RpcParams } from './signature.js';
 import { pathPrefix } from '../sms/endpoint.js';
+import { signedQuery, type RpcParams } from './signature.js';
 
 /** Dysmsapi's API version. */
 export const DYSMS_VERSION = '2017-05-25';

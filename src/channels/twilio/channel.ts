@@ -9,11 +9,11 @@ import { answerHeader, exchange } from '../http/exchange.js';
 import { networkErrorResult } from '../http/network-error.js';
 import { createPool } from '../http/pool.js';
 import type { RowFields } from '../../input/row.js';
+import { pathPrefix } from '../sms/endpoint.js';
 import { checkPhone } from '../sms/phone.js';
 import { countSegments, type SmsEncoding } from '../sms/segments.js';
 import { classifyTwilio, type TwilioError } from './classify.js';
 import { readTwilioSettings, type TwilioSettings } from './settings.js';
-import { pathPrefix } from '../sms/endpoint.js';
 
 /** Twilio refuses longer bodies (21617). */
 const MAX_BODY_CHARACTERS = 1_600;

@@ -47,11 +47,11 @@ export function urlTemplateSource(source: string, name: string): string {
   return out;
 }
 
-const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
+/** A `.` or `..` segment (plain or percent-encoded) anywhere in a path. */
+const DOT_SEGMENT = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)/i;
 
 /** Whether the path part of a rendered path-and-query has a `.` or `..` segment (which would move the request elsewhere). */
 export function hasDotSegment(pathAndQuery: string): boolean {
   const query = pathAndQuery.indexOf('?');
-  const path = query === -1 ? pathAndQuery : pathAndQuery.slice(0, query);
-  return path.split('/').some((segment) => DOT_SEGMENT.test(segment));
+  return DOT_SEGMENT.test(query === -1 ? pathAndQuery : pathAndQuery.slice(0, query));
 }

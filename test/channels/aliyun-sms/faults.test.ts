@@ -2,29 +2,24 @@
 // never appears in any result, description or warning.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { aliyunSmsSpec } from '../../../src/channels/aliyun-sms/spec.js';
 import type { Channel, SendResult } from '../../../src/channels/channel.js';
 import { MOCK_ACCESS_KEY_SECRET } from '../../../src/mock/aliyun-sms/options.js';
 import type { AliyunMockServer } from '../../../src/mock/aliyun-sms/server.js';
 import { drive, makeSetup } from '../sms/harness.js';
+import { useWorkspace } from '../../helpers/workspace.js';
 
 const OPTIONS = { signName: '某某商城', templateCode: 'SMS_123456789', param: ['name=name'] };
-const open: { close(): Promise<void> }[] = [];
-
-afterEach(async () => {
-  for (const item of open.splice(0).reverse()) await item.close();
-});
+const ws = useWorkspace();
 
 async function startMock(options: Record<string, unknown>): Promise<AliyunMockServer> {
-  const mock = (await (await aliyunSmsSpec.mock!.load()).start(options, () => {})) as AliyunMockServer;
-  open.push(mock);
-  return mock;
+  return ws.own((await (await aliyunSmsSpec.mock!.load()).start(options, () => {})) as AliyunMockServer);
 }
 
 async function channelFor(env: Record<string, string | undefined>, options: Record<string, unknown> = {}, timeoutMs = 5_000): Promise<Channel> {
   const channel = await (await aliyunSmsSpec.load()).create(makeSetup(env, { ...OPTIONS, ...options }, { timeoutMs }));
-  open.push(channel);
+  ws.own(channel);
   return channel;
 }
 
@@ -166,7 +161,7 @@ describe('aliyun-sms credentials and endpoint', () => {
     const warnings: string[] = [];
     const setup = makeSetup({ ...mock.env, ALIBABA_CLOUD_ACCESS_KEY_SECRET: wrong }, OPTIONS, { warn: (l) => warnings.push(l) });
     const channel = await (await aliyunSmsSpec.load()).create(setup);
-    open.push(channel);
+    ws.own(channel);
     const verified = await channel.verify!(AbortSignal.timeout(5_000));
     expect(verified).toMatchObject({ outcome: 'fatal', code: 'SignatureDoesNotMatch' });
     expect(verified!.detail).toContain('ALIBABA_CLOUD_ACCESS_KEY_SECRET');
@@ -193,7 +188,7 @@ describe('aliyun-sms credentials and endpoint', () => {
   it('an endpoint that is not Aliyun (HTML 404) is fatal and names HERALD_ALIYUN_ENDPOINT', async () => {
     const server: Server = createServer((_req, res) => res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not Found</h1>'));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    open.push({ close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
+    ws.own({ close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
     const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const channel = await channelFor({ HERALD_ALIYUN_ENDPOINT: endpoint, ALIBABA_CLOUD_ACCESS_KEY_ID: 'a', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'b' });
     const result = await sendOne(channel);

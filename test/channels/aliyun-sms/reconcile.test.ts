@@ -1,30 +1,25 @@
 // Unknown outcomes are checked with QuerySendDetails before anything is sent again: accepted
 // messages are found by OutId (or by their batch), absent ones are resent, and no number is ever
 // accepted twice.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { aliyunSmsSpec } from '../../../src/channels/aliyun-sms/spec.js';
 import type { Channel, SendResult } from '../../../src/channels/channel.js';
 import type { AliyunMockServer } from '../../../src/mock/aliyun-sms/server.js';
 import { keyOf, makeSetup } from '../sms/harness.js';
+import { useWorkspace } from '../../helpers/workspace.js';
 
 const OPTIONS = { signName: '某某商城', templateCode: 'SMS_123456789', param: ['name=name'] };
 /** Per-attempt limit: a hung request ends unknown after this. */
 const TIMEOUT_MS = 1_000;
-const open: { close(): Promise<void> }[] = [];
-
-afterEach(async () => {
-  for (const item of open.splice(0).reverse()) await item.close();
-});
+const ws = useWorkspace();
 
 async function startMock(options: Record<string, unknown>): Promise<AliyunMockServer> {
-  const mock = (await (await aliyunSmsSpec.mock!.load()).start(options, () => {})) as AliyunMockServer;
-  open.push(mock);
-  return mock;
+  return ws.own((await (await aliyunSmsSpec.mock!.load()).start(options, () => {})) as AliyunMockServer);
 }
 
 async function channelFor(mock: AliyunMockServer, options: Record<string, unknown> = {}): Promise<Channel> {
   const channel = await (await aliyunSmsSpec.load()).create(makeSetup(mock.env, { ...OPTIONS, ...options }, { timeoutMs: TIMEOUT_MS }));
-  open.push(channel);
+  ws.own(channel);
   return channel;
 }
 

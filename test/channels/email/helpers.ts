@@ -8,6 +8,7 @@ import type { RowFields } from '../../../src/input/row.js';
 import { create } from '../../../src/channels/email/email-channel.js';
 import type { EmailMessage } from '../../../src/channels/email/message-template.js';
 import { start, type EmailSimulator } from '../../../src/mock/email/simulator.js';
+import { testSetup } from '../../helpers/channel-setup.js';
 
 /** A temporary folder holding the given files (path -> content); removed by `cleanup()`. */
 export function folderWith(files: Readonly<Record<string, string | Buffer>>): { dir: string; cleanup(): void } {
@@ -26,19 +27,7 @@ export function emailSetup(
   env: Readonly<Record<string, string | undefined>> = {},
   extra: Partial<ChannelSetup> = {},
 ): ChannelSetup & { warnings: string[] } {
-  const warnings: string[] = [];
-  return {
-    options,
-    env,
-    toField: 'email',
-    concurrency: 5,
-    timeoutMs: 10_000,
-    cwd,
-    dryRun: false,
-    warn: (line) => warnings.push(line),
-    warnings,
-    ...extra,
-  };
+  return testSetup({ toField: 'email', concurrency: 5, timeoutMs: 10_000, cwd }, env, options, extra);
 }
 
 /** Create the email channel (typed with its message). */

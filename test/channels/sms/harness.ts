@@ -1,6 +1,7 @@
 // Test harness for the SMS channels: a ChannelSetup like the engine's, and a bounded driver that
 // sends prepared rows through a channel with limited concurrency, the way the engine calls it.
 import type { Channel, ChannelSetup, SendResult } from '../../../src/channels/channel.js';
+import { testSetup } from '../../helpers/channel-setup.js';
 
 /** A setup like the engine builds; warnings are collected. */
 export function makeSetup(
@@ -8,19 +9,7 @@ export function makeSetup(
   options: Record<string, unknown>,
   overrides: Partial<ChannelSetup> = {},
 ): ChannelSetup & { warnings: string[] } {
-  const warnings: string[] = [];
-  return {
-    options,
-    env,
-    toField: 'phone',
-    concurrency: 8,
-    timeoutMs: 5_000,
-    cwd: process.cwd(),
-    dryRun: false,
-    warn: (line: string) => warnings.push(line),
-    warnings,
-    ...overrides,
-  };
+  return testSetup({ toField: 'phone', concurrency: 8, timeoutMs: 5_000 }, env, options, overrides);
 }
 
 /** The idempotency key the driver gives a row (stable per key, like the engine's). */

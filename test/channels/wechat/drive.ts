@@ -6,6 +6,7 @@
  */
 import type { Channel, ChannelSetup, SendResult } from '../../../src/channels/channel.js';
 import type { RowFields } from '../../../src/input/row.js';
+import { testSetup } from '../../helpers/channel-setup.js';
 
 /** What became of one row. */
 export interface RowOutcome {
@@ -111,17 +112,5 @@ export function channelSetup(
   options: Readonly<Record<string, unknown>>,
   overrides: Partial<ChannelSetup> = {},
 ): ChannelSetup & { warnings: string[] } {
-  const warnings: string[] = [];
-  return {
-    options,
-    env,
-    toField: 'openid',
-    concurrency: 16,
-    timeoutMs: 10_000,
-    cwd: process.cwd(),
-    dryRun: false,
-    warn: (message) => warnings.push(message),
-    ...overrides,
-    warnings,
-  };
+  return testSetup({ toField: 'openid', concurrency: 16, timeoutMs: 10_000 }, env, options, overrides);
 }

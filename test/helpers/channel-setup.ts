@@ -1,0 +1,22 @@
+/** A ChannelSetup as the engine builds one, for tests that create a channel directly; warnings are collected. */
+import type { ChannelSetup } from '../../src/channels/channel.js';
+
+/** The channel's own defaults (recipient field, concurrency, timeout), the environment, its options, then overrides. */
+export function testSetup(
+  defaults: Pick<ChannelSetup, 'toField' | 'concurrency' | 'timeoutMs'> & Partial<ChannelSetup>,
+  env: Readonly<Record<string, string | undefined>>,
+  options: Readonly<Record<string, unknown>>,
+  overrides: Partial<ChannelSetup> = {},
+): ChannelSetup & { warnings: string[] } {
+  const warnings: string[] = [];
+  return {
+    options,
+    env,
+    cwd: process.cwd(),
+    dryRun: false,
+    warn: (line: string) => warnings.push(line),
+    ...defaults,
+    ...overrides,
+    warnings,
+  };
+}
