@@ -63,6 +63,14 @@ export interface ReconcileContext {
   readonly signal: AbortSignal;
 }
 
+/** A `{{field}}` a channel's templates or templated flags use, for the check before the first send. */
+export interface TemplateField {
+  /** The field name inside `{{…}}`. */
+  readonly field: string;
+  /** Where it appears, as the user would look for it: "--template welcome.html", "--url", "--param name". */
+  readonly where: string;
+}
+
 /** Forever: the provider de-duplicates by the idempotency key without a time limit. */
 export const DEDUPE_FOREVER = Number.POSITIVE_INFINITY;
 
@@ -77,6 +85,11 @@ export interface Channel<M = unknown> {
    * unknown outcomes and in-doubt rows are resent (a window counts only with `--in-doubt resend`).
    */
   readonly dedupeWindowMs: number;
+  /**
+   * Every field the channel's templates and templated flags use, checked against a CSV/TSV header
+   * (or the first JSONL rows) before the first send. Optional while channels adopt it.
+   */
+  templateFields?(): readonly TemplateField[];
   /** Validate and render one row. Pure: no I/O. */
   prepare(fields: RowFields): Prepared<M>;
   /** Send one message and classify the answer. Never throws for a provider or network failure. */
