@@ -4,9 +4,9 @@
  * (retry, slow down, stop); a channel never sleeps, retries or records.
  */
 import type { RowFields } from '../input/row.js';
+import type { Outcome } from '../results/record.js';
 
-/** How a provider's answer is classified. */
-export type Outcome = 'ok' | 'retryable' | 'throttled' | 'permanent' | 'fatal';
+export type { Outcome };
 
 /** A classified provider answer. Per-recipient failures are data; a throw from `send()` is a bug. */
 export interface SendResult {

@@ -1,29 +1,29 @@
 /** `herald send --dry-run`: read, validate and render every row; send nothing; write no log. */
+import { fileExists, prepareRun, resumeSettings } from '../campaign/prelude.js';
 import { ConfigError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { openInput } from '../input/open-input.js';
 import { planRows } from '../pipeline/plan-rows.js';
 import type { SendItem } from '../pipeline/work-item.js';
 import { SummaryFold } from '../report/summary.js';
-import { createChannel } from './channel-factory.js';
+import { foldLog } from '../results/log-state.js';
 import type { CommandIO } from './command-io.js';
-import type { LogState } from '../results/log-state.js';
-import type { RunSettings } from './settings.js';
 
 /** How many invalid rows a dry run lists. */
 const INVALID_SHOWN = 5;
 
-/** Run a dry run of `herald send`: exit 0 when every row could be sent, 3 when some are invalid. */
-export async function dryRun(
-  input: string,
-  settings: RunSettings,
-  env: Readonly<Record<string, string | undefined>>,
-  io: CommandIO,
-  prior: LogState | null,
-): Promise<ExitCode> {
+/**
+ * Run a dry run of `herald send`: exit 0 when every row could be sent, 3 when some are invalid.
+ * With --resume it follows the log (read without its lock: nothing is written).
+ */
+export async function dryRun(input: string, given: Readonly<Record<string, unknown>>, logPath: string | null, io: CommandIO): Promise<ExitCode> {
   const { terminal } = io;
-  const channel = await createChannel(settings, env, terminal);
-  const opened = await openInput({ path: input, ...(settings.format ? { format: settings.format } : {}), encoding: settings.encoding });
+  const prior = given.resume === true && logPath !== null && fileExists(logPath) ? await foldLog(logPath) : null;
+  const { settings, channel } = await prepareRun(prior ? resumeSettings(given, prior) : given, io.cwd, io.env, terminal);
+  const opened = await openInput({ path: input, ...(settings.format ? { format: settings.format } : {}), encoding: settings.encoding }).catch(async (error: unknown) => {
+    await channel.close().catch(() => undefined);
+    throw error;
+  });
   const fold = new SummaryFold();
   const invalid: string[] = [];
   let first: SendItem<unknown> | null = null;

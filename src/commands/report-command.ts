@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
-import { isRetryable } from '../pipeline/plan-retry.js';
+import { isRetryable } from '../results/row-state.js';
 import { foldLog, type LogState } from '../results/log-state.js';
 import { SummaryFold, type SummaryJson } from '../report/summary.js';
 import { plural, summaryText } from '../ui/summary-text.js';

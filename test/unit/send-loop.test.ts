@@ -7,7 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Channel, Reconciliation, SendContext, SendResult } from '../../src/channels/channel.js';
 import type { InputItem } from '../../src/input/row.js';
 import { RunPacer } from '../../src/pacing/pacer.js';
-import { Dispatcher } from '../../src/pipeline/dispatcher.js';
+import { planSource } from '../../src/pipeline/row-source.js';
+import { SendLoop } from '../../src/pipeline/send-loop.js';
 import { unknownResendWindowMs, type InDoubtPolicy } from '../../src/pipeline/in-doubt.js';
 import { planRows } from '../../src/pipeline/plan-rows.js';
 import { retryPolicy } from '../../src/pipeline/retry-policy.js';
@@ -74,10 +75,10 @@ async function run(
 ) {
   const inDoubt = options.inDoubt ?? 'auto';
   const log = options.log ?? join(dir, 'log.jsonl');
-  const writer = LogWriter.open(log, true);
-  const dispatcher = new Dispatcher<string>({
+  const writer = LogWriter.open(log, { endsWithNewline: true, first: { type: 'run', v: 1, at: new Date().toISOString(), herald: '0', runId: 'r', campaign: 'c1', command: 'send', channel: 'scripted', input: null, settings: {} } });
+  const loop = new SendLoop<string>({
     channel,
-    plan: planRows(rows(keys), { keyField: 'id', channel, campaign: 'c1', prior: options.prior ?? null, inDoubt, limit: null }),
+    source: planSource(planRows(rows(keys), { keyField: 'id', channel, campaign: 'c1', prior: options.prior ?? null, inDoubt, limit: null })),
     sink: writer,
     pacer: new RunPacer({ rate: null }),
     concurrency: options.concurrency ?? 4,
@@ -86,12 +87,12 @@ async function run(
     resendWindowMs: unknownResendWindowMs(inDoubt, channel),
     timeoutMs: 5000,
   });
-  const outcome = await dispatcher.run();
+  const outcome = await loop.run();
   await writer.close();
   return { outcome, log };
 }
 
-describe('Dispatcher', () => {
+describe('SendLoop', () => {
   it('a row waiting for its retry holds no send slot', async () => {
     const channel = new ScriptedChannel((key, attempt) => (key === 'a' && attempt === 1 ? { outcome: 'retryable', code: '503', retryAfterMs: 150 } : { outcome: 'ok', code: '200' }), Infinity);
     const { log } = await run(channel, ['a', 'b', 'c', 'd'], { concurrency: 1 });
