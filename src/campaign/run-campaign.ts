@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Channel } from '../channels/channel.js';
 import { formatRate } from '../config/parse-rate.js';
 import type { BreakerChange } from '../pacing/circuit-breaker.js';
+import type { Clock } from '../pacing/clock.js';
 import { RunPacer } from '../pacing/pacer.js';
 import type { RowGate } from '../pacing/row-gate.js';
 import type { GovernorChange } from '../pacing/throttle-governor.js';
@@ -36,6 +37,8 @@ export interface CampaignRun {
   readonly source: RowSource<unknown>;
   /** Rules about single rows (windows, quotas, deadlines). */
   readonly gates?: readonly RowGate[];
+  /** The time the run goes by (the machine's, unless a test set one). */
+  readonly clock?: Clock;
 }
 
 /** How much a notice matters: --quiet hides `info` only. */
@@ -67,7 +70,7 @@ function runRecord(run: CampaignRun): RunRecord {
   return {
     type: 'run',
     v: RECORD_VERSION,
-    at: new Date().toISOString(),
+    at: new Date(run.clock?.now() ?? Date.now()).toISOString(),
     herald: VERSION,
     runId: randomUUID(),
     campaign: run.campaign,
@@ -97,6 +100,7 @@ export async function runCampaign(run: CampaignRun, observer: RunObserver, signa
     rate: settings.rate,
     ...(settings.burst !== undefined ? { burst: settings.burst } : {}),
     gates: run.gates ?? [],
+    ...(run.clock ? { clock: run.clock } : {}),
     onChange: (change) => observer.notice(...describeChange(change)),
   });
   const tally = channel.tally?.bind(channel);
@@ -110,6 +114,7 @@ export async function runCampaign(run: CampaignRun, observer: RunObserver, signa
     policy: retryPolicy(settings.retries),
     resendWindowMs: unknownResendWindowMs(settings.inDoubt, channel),
     timeoutMs: settings.timeoutMs,
+    ...(run.clock ? { clock: run.clock } : {}),
     events: {
       record: (record, message) => {
         if (tally && record.status === 'sent' && message !== undefined) tallies.set(record, tally(message));

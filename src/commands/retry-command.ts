@@ -5,7 +5,7 @@ import { holdLog, prepareRun } from '../campaign/prelude.js';
 import { preflight } from '../campaign/preflight.js';
 import { runCampaign } from '../campaign/run-campaign.js';
 import { idleReport, preflightStopReport } from '../campaign/run-report.js';
-import { RUN_ONLY_OPTIONS, absolutePaths, resolveSettings } from '../campaign/settings.js';
+import { RUN_ONLY_OPTIONS, absolutePaths, checkStoredSettings, resolveSettings } from '../campaign/settings.js';
 import { ConfigError, LogRefusedError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { planRetry } from '../pipeline/plan-retry.js';
@@ -32,7 +32,8 @@ export async function retryCommand(logArg: string, given: Readonly<Record<string
     for (const warning of log.warnings) warn(io.terminal, warning);
     const last = log.runs.at(-1);
     if (!last) throw new ConfigError(`${logArg} has no run record: it was not written by herald send`);
-    const inherited = Object.fromEntries(Object.entries(last.settings).filter(([name]) => !RUN_ONLY_OPTIONS.has(name)));
+    const inherited = Object.fromEntries(Object.entries(last.settings).filter(([name]) => !RUN_ONLY_OPTIONS.has(name) && given[name] === undefined));
+    checkStoredSettings(inherited, `${logArg}, its last run record`);
     const merged = { ...inherited, ...absolutePaths(given, io.cwd) };
     const all = given.all === true;
     const states = [...log.keys.values()];

@@ -5,6 +5,7 @@
  * Workers sharing a campaign put a shared implementation behind `Pacer`.
  */
 import type { AnswerFeedback } from './answer-feedback.js';
+import type { Clock } from './clock.js';
 import { CircuitBreaker, type BreakerChange } from './circuit-breaker.js';
 import { GO, checkGates, gatesPauseReason, type GateVerdict, type GatedRow, type PauseReason, type RowGate } from './row-gate.js';
 import { ThrottleGovernor, type GovernorChange } from './throttle-governor.js';
@@ -44,8 +45,9 @@ export interface PacerOptions {
   readonly rate: number | null;
   /** --burst; defaults to defaultBurst(rate). */
   readonly burst?: number;
-  /** Clock, injectable for tests. */
+  /** Clock, injectable for tests (`now` alone: the time read; waits are real). */
   readonly now?: () => number;
+  readonly clock?: Clock;
   /** Told about slow-downs, pauses and breaker transitions. */
   readonly onChange?: (change: GovernorChange | BreakerChange) => void;
   /** Rules about single rows (windows, quotas, deadlines), asked in order. */
@@ -61,9 +63,11 @@ export class RunPacer implements Pacer {
   private bucket: TokenBucket | null;
   private readonly onChange: PacerOptions['onChange'];
   private readonly gates: readonly RowGate[];
+  private readonly realMs: (ms: number) => number;
 
   constructor(options: PacerOptions) {
-    this.now = options.now ?? Date.now;
+    this.now = options.clock?.now ?? options.now ?? Date.now;
+    this.realMs = options.clock?.realMs ?? ((ms) => ms);
     this.gates = options.gates ?? [];
     const start = this.now();
     this.governor = new ThrottleGovernor(options.rate, start);
@@ -110,16 +114,16 @@ export class RunPacer implements Pacer {
       this.applyGovernor(this.governor.roll(now), now);
       const pause = this.governor.pauseUntil - now;
       if (pause > 0) {
-        await sleep(pause, signal);
+        await sleep(this.realMs(pause), signal);
         continue;
       }
       const admission = this.breaker.admit(now);
       if (admission.waitMs > 0) {
-        await sleep(admission.waitMs, signal);
+        await sleep(this.realMs(admission.waitMs), signal);
         continue;
       }
       const wait = this.bucket ? this.bucket.reserve(count, now) : 0;
-      if (wait >= 1) await sleep(wait, signal);
+      if (wait >= 1) await sleep(this.realMs(wait), signal);
       return { probe: admission.probe };
     }
   }

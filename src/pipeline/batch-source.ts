@@ -5,6 +5,7 @@
  * (outside its sending window) waits on a delay queue, holding no slot and holding up no other row.
  * A batch for a batching channel waits a moment for more rows before it goes out incomplete.
  */
+import type { Clock } from '../pacing/clock.js';
 import type { Pacer } from '../pacing/pacer.js';
 import type { RowRecord } from '../results/record.js';
 import type { ResultSink } from '../results/result-sink.js';
@@ -27,7 +28,7 @@ export interface BatchSourceOptions<M> {
   readonly pacer: Pacer;
   /** Rows per provider call (1 unless the channel batches). */
   readonly size: number;
-  readonly now: () => number;
+  readonly clock: Clock;
   /** Woken when a send finishes, a retry is queued or the run stops. */
   readonly changed: Notifier;
   /** True once the run is stopping: nothing more is taken. */
@@ -92,13 +93,13 @@ export class BatchSource<M> {
       }
       if (!this.done && this.index >= this.buffer.length && this.deferred.size < MAX_DEFERRED_ROWS) {
         this.next ??= options.source.next();
-        if (batch.length > 0) lingerUntil ??= options.now() + BATCH_LINGER_MS;
-        const waitMs = lingerUntil !== null ? Math.max(0, lingerUntil - options.now()) : this.untilNextDue();
-        const result = await options.changed.race(this.next, waitMs);
+        if (batch.length > 0) lingerUntil ??= options.clock.now() + BATCH_LINGER_MS;
+        const waitMs = lingerUntil !== null ? Math.max(0, lingerUntil - options.clock.now()) : this.untilNextDue();
+        const result = await options.changed.race(this.next, waitMs === undefined ? undefined : options.clock.realMs(waitMs));
         if (result === undefined) {
           // Woken by a send finishing, or the linger is over: only the latter sends a started
           // batch incomplete; rows that fell due meanwhile join it first.
-          if (lingerUntil !== null && options.now() >= lingerUntil) {
+          if (lingerUntil !== null && options.clock.now() >= lingerUntil) {
             this.fill(batch);
             break;
           }
@@ -113,7 +114,7 @@ export class BatchSource<M> {
         continue;
       }
       if (batch.length > 0) break;
-      if (this.retries.size + this.deferred.size > 0) await options.changed.race(null, this.untilNextDue());
+      if (this.retries.size + this.deferred.size > 0) await options.changed.race(null, options.clock.realMs(this.untilNextDue() ?? 0));
       else if (options.isBusy()) await options.changed.wait();
       else break;
     }
@@ -127,14 +128,14 @@ export class BatchSource<M> {
    * waiting); rows never attempted are simply not sent (they get no record).
    */
   putBack(batch: readonly SendItem<M>[]): void {
-    const now = this.options.now();
+    const now = this.options.clock.now();
     for (const item of batch) if (item.attempts > item.priorAttempts) this.retries.push(item, now);
   }
 
   /** Take rows that may go now into `batch`, up to the batch size, without waiting. */
   private fill(batch: SendItem<M>[]): Fill {
     const { size, pacer, sink } = this.options;
-    const now = this.options.now();
+    const now = this.options.clock.now();
     while (batch.length < size) {
       let item = this.retries.popDue(now) ?? this.deferred.popDue(now);
       if (item === undefined) {
@@ -160,6 +161,6 @@ export class BatchSource<M> {
 
   private untilNextDue(): number | undefined {
     const due = Math.min(this.retries.nextDueAt ?? Infinity, this.deferred.nextDueAt ?? Infinity);
-    return due === Infinity ? undefined : Math.max(0, due - this.options.now());
+    return due === Infinity ? undefined : Math.max(0, due - this.options.clock.now());
   }
 }

@@ -6,6 +6,7 @@
  */
 import type { Channel, SendContext, SendResult } from '../channels/channel.js';
 import { callFeedback } from '../pacing/answer-feedback.js';
+import { SYSTEM_CLOCK, type Clock } from '../pacing/clock.js';
 import type { Pacer, Permit } from '../pacing/pacer.js';
 import type { RowRecord } from '../results/record.js';
 import type { ResultSink } from '../results/result-sink.js';
@@ -50,7 +51,8 @@ export interface SendLoopOptions<M> {
   readonly resendWindowMs: number;
   readonly timeoutMs: number;
   readonly events?: SendLoopEvents<M>;
-  readonly now?: () => number;
+  /** The time the run goes by (windows, retries, records); attempt timeouts are always real time. */
+  readonly clock?: Clock;
   readonly random?: () => number;
 }
 
@@ -80,7 +82,8 @@ export class SendLoop<M> {
   private cutOff = 0;
 
   constructor(private readonly options: SendLoopOptions<M>) {
-    this.now = options.now ?? Date.now;
+    const clock = options.clock ?? SYSTEM_CLOCK;
+    this.now = clock.now;
     this.stepRules = {
       policy: options.policy,
       resendWindowMs: options.resendWindowMs,
@@ -88,13 +91,13 @@ export class SendLoop<M> {
       reconcileSettleMs: options.channel.reconcileSettleMs ?? 0,
       random: options.random ?? Math.random,
     };
-    this.signals = new AttemptSignals(options.timeoutMs, this.now);
+    this.signals = new AttemptSignals(options.timeoutMs);
     this.batches = new BatchSource<M>({
       source: options.source,
       sink: options.sink,
       pacer: options.pacer,
       size: Math.max(1, options.batchSize),
-      now: this.now,
+      clock,
       changed: this.changed,
       isStopping: () => this.stopReason !== null,
       isBusy: () => this.inFlight > 0,
@@ -243,13 +246,14 @@ export class SendLoop<M> {
       return;
     }
     const startedAt = this.now();
+    const realStart = Date.now();
     const results = await this.send(toSend, signal);
     if (this.aborted) {
       this.cutOff += toSend.length;
       return;
     }
     const nowMs = this.now();
-    const facts = { startedAt, latencyMs: Math.max(0, Math.round(nowMs - startedAt)), nowMs };
+    const facts = { startedAt, latencyMs: Math.max(0, Date.now() - realStart), nowMs };
     const answers = toSend.map((_, i) => results[i] ?? missingResult());
     toSend.forEach((item, i) => {
       const settlement = settle(item, answers[i]!, facts, this.stepRules);

@@ -4,8 +4,6 @@
  */
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Channel, Reconciliation, SendContext, SendResult } from '../../src/channels/channel.js';
-import type { InputItem } from '../../src/input/row.js';
 import { RunPacer } from '../../src/pacing/pacer.js';
 import { planSource } from '../../src/pipeline/row-source.js';
 import { SendLoop } from '../../src/pipeline/send-loop.js';
@@ -16,57 +14,12 @@ import { foldLog, type LogState } from '../../src/results/log-state.js';
 import { LogWriter } from '../../src/results/log-writer.js';
 import { tempDir } from '../helpers/cli.js';
 import { lastByKey, rowRecords } from '../helpers/files.js';
+import { ScriptedChannel, rows, type Script } from '../helpers/scripted-stages.js';
 
 let dir: string;
 let cleanup: () => void;
 beforeEach(() => ({ dir, cleanup } = tempDir()));
 afterEach(() => cleanup());
-
-type Script = (key: string, attempt: number) => SendResult | Promise<SendResult>;
-
-/** A channel whose answers come from a script; it records what it was asked. */
-class ScriptedChannel implements Channel<string> {
-  readonly name = 'scripted';
-  readonly sent: string[] = [];
-  readonly reconciled: string[] = [];
-  reconcile?: (message: string) => Promise<Reconciliation>;
-
-  constructor(
-    private readonly script: Script,
-    readonly dedupeWindowMs: number,
-    reconcile?: (key: string) => Reconciliation,
-  ) {
-    if (reconcile) {
-      this.reconcile = async (message: string) => {
-        this.reconciled.push(message);
-        return reconcile(message);
-      };
-    }
-  }
-
-  prepare(fields: Readonly<Record<string, unknown>>) {
-    return { ok: true as const, message: String(fields.id) };
-  }
-
-  async send(message: string, ctx: SendContext): Promise<SendResult> {
-    this.sent.push(message);
-    return this.script(message, ctx.attempt);
-  }
-
-  describe(message: string): string {
-    return message;
-  }
-
-  async close(): Promise<void> {}
-}
-
-async function* rows(keys: string[]): AsyncGenerator<InputItem[]> {
-  let line = 0;
-  for (const id of keys) {
-    line++;
-    yield [{ kind: 'row', line, sourceLine: line + 1, fields: { id } }];
-  }
-}
 
 async function run(
   channel: ScriptedChannel,
