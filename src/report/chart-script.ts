@@ -12,9 +12,10 @@ export const CHART_SCRIPT = String.raw`(function () {
 
   function pad(n) { return (n < 10 ? '0' : '') + n; }
   function clock(sec) {
-    sec = Math.round(sec);
-    var h = Math.floor(sec / 3600), m = Math.floor((sec % 3600) / 60), x = sec % 60;
-    return h > 0 ? h + ':' + pad(m) + ':' + pad(x) : m + ':' + pad(x);
+    var cents = Math.round(sec * 100), whole = Math.floor(cents / 100), frac = cents % 100;
+    var h = Math.floor(whole / 3600), m = Math.floor((whole % 3600) / 60), x = whole % 60;
+    var text = h > 0 ? h + ':' + pad(m) + ':' + pad(x) : m + ':' + pad(x);
+    return frac ? text + '.' + pad(frac).replace(/0$/, '') : text;
   }
   function fmtMs(v) { return v == null ? '–' : v >= 1000 ? (v / 1000).toFixed(v >= 10000 ? 0 : 1) + ' s' : Math.round(v) + ' ms'; }
   function fmtRate(v) { return v == null ? '–' : (Math.round(v * 100) / 100) + '/s'; }
@@ -37,7 +38,10 @@ export const CHART_SCRIPT = String.raw`(function () {
       ctx.setLineDash([4 * r, 3 * r]);
       ctx.beginPath(); ctx.moveTo(px, top); ctx.lineTo(px, bottom); ctx.stroke();
       ctx.setLineDash([]);
-      ctx.fillText('run ' + (i + 1) + ': ' + run.command, px + 4 * r, top + 12 * r);
+      var label = 'run ' + (i + 1) + ': ' + run.command, w = ctx.measureText(label).width;
+      var lx = px + 4 * r + w > u.bbox.left + u.bbox.width ? px - 4 * r - w : px + 4 * r;
+      ctx.fillStyle = '#fff'; ctx.fillRect(lx - 2 * r, top + 2 * r, w + 4 * r, 14 * r);
+      ctx.fillStyle = lines.marker; ctx.fillText(label, lx, top + 13 * r);
     });
     if (withThrottle) {
       ctx.fillStyle = colors.throttled;
@@ -50,7 +54,10 @@ export const CHART_SCRIPT = String.raw`(function () {
     ctx.restore();
   }; }
 
-  var xAxis = { label: 'time sending (m:ss)', incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 43200, 86400], values: function (u, v) { return v.map(clock); } };
+  // The time axis reaches the last run's start even when that run was too short for a point of its own.
+  var xMax = Math.max(x[x.length - 1], data.chart.runs.reduce(function (m, r) { return Math.max(m, r.offset + s.width / 4); }, 0));
+  var xScale = { time: false, range: function () { return [x[0], xMax]; } };
+  var xAxis = { label: 'time sending (m:ss)', incrs: [0.25, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 43200, 86400], values: function (u, v) { return v.map(clock); } };
   var charts = [];
   function make(id, opts, columns) {
     var el = document.getElementById(id);
@@ -74,7 +81,7 @@ export const CHART_SCRIPT = String.raw`(function () {
     rateSeries.push({ label: '--rate', stroke: lines.rate, width: 1.5, dash: [8, 4], value: function (u, v) { return fmtRate(v); } });
     rateData.push(col(data.chart.rate, data.chart.rate[data.chart.rate.length - 1]));
   }
-  make('chart-rate', { series: rateSeries, scales: { x: { time: false } }, axes: [xAxis, { label: 'attempts per second' }], hooks: { draw: [markers(true)] } }, rateData);
+  make('chart-rate', { series: rateSeries, scales: { x: xScale }, axes: [xAxis, { label: 'attempts per second' }], hooks: { draw: [markers(true)] } }, rateData);
 
   // 2. Latency percentiles over time.
   make('chart-latency', {
@@ -84,7 +91,7 @@ export const CHART_SCRIPT = String.raw`(function () {
       { label: 'p95', stroke: lines.p95, width: 2, value: function (u, v) { return fmtMs(v); } },
       { label: 'p99', stroke: lines.p99, width: 2, value: function (u, v) { return fmtMs(v); } }
     ],
-    scales: { x: { time: false } },
+    scales: { x: xScale },
     axes: [xAxis, { label: 'latency', values: function (u, v) { return v.map(fmtMs); }, size: 60 }],
     hooks: { draw: [markers(false)] }
   }, [x, col(s.p50, null), col(s.p95, null), col(s.p99, null)]);

@@ -1,7 +1,8 @@
 /**
- * Attempts over the run's time, in a bounded number of buckets: one second each at first, twice
- * as wide (neighbours merged) whenever a run outlasts MAX_POINTS buckets, so a day-long run costs
- * what an hour-long one does.
+ * Attempts over the run's time, in a bounded number of buckets: an eighth of a second each at
+ * first, twice as wide (neighbours merged) whenever a run outlasts MAX_POINTS buckets, so a
+ * day-long run costs what an hour-long one does. Buckets shorter than a second are kept only where
+ * they hold enough attempts to say something (a short, busy run); otherwise the page gets seconds.
  */
 import { LatencySketch } from './latency-sketch.js';
 
@@ -11,6 +12,12 @@ export type AttemptOutcome = (typeof OUTCOMES)[number];
 
 /** Most buckets kept; past it, buckets double in width. */
 export const MAX_POINTS = 3600;
+/** The narrowest bucket, seconds. */
+const MIN_WIDTH = 1 / 8;
+/** Sub-second buckets are shown only while there are at most this many… */
+const FINE_POINTS = 600;
+/** …and they hold at least this many attempts each on average. */
+const FINE_DENSITY = 20;
 
 interface Slot {
   readonly counts: Uint32Array;
@@ -34,7 +41,7 @@ export interface SeriesJson {
 
 /** Attempts by outcome and latency, bucketed over time. */
 export class TimeSeries {
-  private width = 1;
+  private width = MIN_WIDTH;
   private slots: (Slot | undefined)[] = [];
 
   /** Count one attempt `seconds` after the start, with its latency when known. */
@@ -70,8 +77,24 @@ export class TimeSeries {
     this.width *= 2;
   }
 
-  /** The buckets up to the last one used (empty buckets count zero). */
+  /** Widen sub-second buckets into seconds unless a short, busy run fills them. */
+  private settle(): void {
+    while (this.width < 1) {
+      let used = 0;
+      let attempts = 0;
+      for (const slot of this.slots) {
+        if (!slot) continue;
+        used++;
+        attempts += slot.counts.reduce((a, b) => a + b, 0);
+      }
+      if (this.slots.length <= FINE_POINTS && used > 0 && attempts / used >= FINE_DENSITY) return;
+      this.coarsen();
+    }
+  }
+
+  /** The buckets up to the last one used (empty buckets count zero); settles the bucket width first. */
   toJSON(): SeriesJson {
+    this.settle();
     const n = this.slots.length;
     const perSecond = Object.fromEntries(OUTCOMES.map((outcome) => [outcome, [] as number[]])) as Record<AttemptOutcome, number[]>;
     const x: number[] = [];

@@ -64,6 +64,15 @@ describe('TimeSeries', () => {
     expect(json.p50[1]).toBeNull();
   });
 
+  it('keeps eighth-of-a-second buckets for a short, busy run (20 or more attempts a bucket)', () => {
+    const series = new TimeSeries();
+    for (let i = 0; i < 400; i++) series.add(i / 200, 'ok', 5);
+    const json = series.toJSON();
+    expect(json.width).toBe(1 / 8);
+    expect(json.x).toHaveLength(16);
+    expect(json.perSecond.ok[0]).toBe(200); // 25 attempts in the first eighth of a second
+  });
+
   it('stays under MAX_POINTS for a day-long run by widening buckets, and keeps every attempt', () => {
     const series = new TimeSeries();
     const day = 86_400;
