@@ -3,62 +3,17 @@ import { statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError, UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
-import { isRetryable } from '../results/row-state.js';
-import { foldLog, type LogState } from '../results/log-state.js';
+import { foldLog } from '../results/log-state.js';
 import { finalRows } from '../report/final-rows.js';
 import { renderPage } from '../report/html-page.js';
 import { collectPageData } from '../report/page-data.js';
 import { exportRows } from '../report/row-export.js';
 import { parseRowSelector, type RowSelector } from '../report/row-selector.js';
-import { SummaryFold, type SummaryJson } from '../report/summary.js';
-import { plural, summaryText } from '../ui/summary-text.js';
+import { buildReport } from '../report/log-report.js';
+import { plural, summaryText } from '../report/summary-text.js';
 import { warn } from '../ui/terminal.js';
 import type { CommandIO } from './command-io.js';
 import { shellLine } from './shell-words.js';
-
-/** `herald report --json`. */
-export interface LogReport extends SummaryJson {
-  readonly log: string;
-  readonly channel: string | null;
-  readonly runs: number;
-  readonly firstRunAt: string | null;
-  readonly lastRunAt: string | null;
-  /** Time spent sending, summed over runs. */
-  readonly durationMs: number;
-  /** Rows sent per second of sending time. */
-  readonly throughput: number;
-  /** Rows `herald retry` would send (and with --all). */
-  readonly retryable: number;
-  readonly retryableWithAll: number;
-}
-
-/** Fold a log's final states into a report. */
-export function buildReport(log: LogState): LogReport {
-  const fold = new SummaryFold();
-  let retryable = 0;
-  let retryableWithAll = 0;
-  for (const state of log.keys.values()) {
-    fold.add(state);
-    if (isRetryable(state, false)) retryable++;
-    if (isRetryable(state, true)) retryableWithAll++;
-  }
-  for (let i = 0; i < log.duplicates; i++) fold.add({ status: 'skipped', class: 'duplicate', code: null, latencyMs: null });
-  for (let i = 0; i < log.keylessInvalid; i++) fold.add({ status: 'invalid', class: 'invalid', code: null, latencyMs: null });
-  const durationMs = log.spans.reduce((sum, span) => sum + (span.end - span.start), 0);
-  const sent = fold.count('sent');
-  return {
-    ...fold.toJSON(),
-    log: log.path,
-    channel: log.runs.at(-1)?.channel ?? null,
-    runs: log.runs.length,
-    firstRunAt: log.runs[0]?.at ?? null,
-    lastRunAt: log.runs.at(-1)?.at ?? null,
-    durationMs,
-    throughput: durationMs > 0 ? Math.round((sent * 100_000) / durationMs) / 100 : 0,
-    retryable,
-    retryableWithAll,
-  };
-}
 
 /** What --rows, --format and --html ask for, checked before the log is read. */
 interface Outputs {

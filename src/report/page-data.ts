@@ -4,7 +4,7 @@
  * the chart data the page's script draws.
  */
 import { basename } from 'node:path';
-import type { LogReport } from '../commands/report-command.js';
+import type { LogReport } from './log-report.js';
 import { scanLog } from '../results/log-reader.js';
 import type { DomainRow } from './domain-stats.js';
 import type { FinalRows } from './final-rows.js';

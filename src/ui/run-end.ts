@@ -7,7 +7,7 @@ import type { CampaignResult } from '../campaign/run-campaign.js';
 import type { ExitCode } from '../exit-codes.js';
 import type { RowClass } from '../results/record.js';
 import { isRetryable } from '../results/row-state.js';
-import { plural, summaryText } from './summary-text.js';
+import { plural, summaryText } from '../report/summary-text.js';
 import type { Terminal } from './terminal.js';
 
 /** What the end of a run says besides its result. */

@@ -8,7 +8,7 @@ import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { LogReport } from '../../src/commands/report-command.js';
+import type { LogReport } from '../../src/report/log-report.js';
 import { formatDuration } from '../../src/config/parse-duration.js';
 import { runHerald } from '../helpers/cli.js';
 import { writeCsv } from '../helpers/files.js';

@@ -1,7 +1,7 @@
 /** The page's statistics from real log files: runs, time buckets, skipped reasons, domains, codes; and the page's policy. */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { buildReport } from '../../src/commands/report-command.js';
+import { buildReport } from '../../src/report/log-report.js';
 import { finalRows } from '../../src/report/final-rows.js';
 import { renderPage } from '../../src/report/html-page.js';
 import { collectPageData } from '../../src/report/page-data.js';
