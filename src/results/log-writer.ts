@@ -9,6 +9,9 @@ import { ConfigError, LogWriteError } from '../errors.js';
 import { encodeRecord } from './encode-record.js';
 import type { LogRecord } from './record.js';
 
+/** Mode a new result log is created with: only its owner may read it. */
+export const LOG_MODE = 0o600;
+
 /** Where records go. A distributed run would implement this over a shared store. */
 export interface ResultSink {
   /** Queue a record for the next write; `rowJson` is its row already serialised, when known. */
@@ -30,13 +33,14 @@ export class LogWriter implements ResultSink {
   private constructor(private readonly fd: number, readonly path: string) {}
 
   /**
-   * Open `path` for appending (creating it). When the file's last line is torn (no final newline),
-   * the first write starts on a fresh line.
+   * Open `path` for appending, creating it with mode 0600 (it holds every row's personal data; an
+   * existing log keeps its mode). When the file's last line is torn (no final newline), the first
+   * write starts on a fresh line.
    */
   static open(path: string, endsWithNewline: boolean): LogWriter {
     let fd: number;
     try {
-      fd = openSync(path, 'a');
+      fd = openSync(path, 'a', LOG_MODE);
     } catch (error) {
       throw new ConfigError(`--out ${path}: cannot open the result log (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
     }
