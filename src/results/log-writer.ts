@@ -12,6 +12,9 @@ import { encodeRecord } from './codec.js';
 import type { LogRecord } from './record.js';
 import type { ResultSink } from './result-sink.js';
 
+/** Mode a new result log is created with: only its owner may read it. */
+export const LOG_MODE = 0o600;
+
 /** Queued bytes past which the writer asks producers to wait for a commit. */
 const BACKLOG_BYTES = 256 * 1024;
 /** How often, at most, the writer checks that its path still names the file it writes. */
@@ -36,7 +39,7 @@ function openError(path: string, error: unknown): ConfigError {
 function createWith(path: string, first: LogRecord): boolean {
   const temp = `${path}.new.${process.pid}`;
   try {
-    const fd = openSync(temp, 'wx', 0o600);
+    const fd = openSync(temp, 'wx', LOG_MODE);
     try {
       writeSync(fd, encodeRecord(first), null, 'utf8');
       fsyncSync(fd);
@@ -84,14 +87,15 @@ export class LogWriter implements ResultSink {
 
   /**
    * Open the log at `path` for appending with `first` as its next record: a log that does not
-   * exist is created holding it. When the file's last line is torn (no final newline), the first
+   * exist is created holding it, with mode 0600 (it holds every row's personal data; an existing
+   * log keeps its mode). When the file's last line is torn (no final newline), the first
    * write starts on a fresh line.
    */
   static open(path: string, opening: LogOpening): LogWriter {
     const created = createWith(path, opening.first);
     let fd: number;
     try {
-      fd = openSync(path, 'a', 0o600);
+      fd = openSync(path, 'a', LOG_MODE);
     } catch (error) {
       throw openError(path, error);
     }

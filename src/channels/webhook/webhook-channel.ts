@@ -1,7 +1,7 @@
 /** The webhook channel: one HTTP request per row over an undici keep-alive agent, with Idempotency-Key. */
 import type { Agent } from 'undici';
 import type { RowFields } from '../../input/row.js';
-import { DEDUPE_FOREVER, type Channel, type Prepared, type SendContext, type SendResult } from '../channel.js';
+import { DEDUPE_FOREVER, type Channel, type Prepared, type SendContext, type SendResult, type TemplateField } from '../channel.js';
 import { answerHeader, exchange } from '../http/exchange.js';
 import { networkErrorResult } from '../http/network-error.js';
 import { classifyAnswer, messageIdFrom } from './classify.js';
@@ -20,6 +20,10 @@ export class WebhookChannel implements Channel<WebhookRequest> {
     private readonly template: RequestTemplate,
     private readonly agent: Agent,
   ) {}
+
+  templateFields(): TemplateField[] {
+    return this.template.templateFields();
+  }
 
   prepare(fields: RowFields): Prepared<WebhookRequest> {
     return this.template.render(fields);
