@@ -14,8 +14,8 @@ import type { InDoubtPolicy } from '../pipeline/in-doubt.js';
 
 /** Input formats herald reads. */
 export type InputFormat = 'csv' | 'tsv' | 'jsonl';
-/** Input encodings herald reads. */
-export type InputEncoding = 'auto' | 'utf8' | 'gbk' | 'gb18030' | 'utf16le';
+/** An input encoding: `auto`, or any name iconv-lite knows (checked when the flag is parsed and when the input opens). */
+export type InputEncoding = string;
 
 /** Largest --concurrency accepted. */
 export const MAX_CONCURRENCY = 1024;

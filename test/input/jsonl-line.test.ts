@@ -47,15 +47,16 @@ function jsonError(text: string): string {
 }
 
 /** Splits `chunks` with a splitter of the given limit; returns every line, the end included. */
-function split(chunks: string[], maxChars = 10): SplitLine[] {
-  const splitter = new LineSplitter(maxChars);
-  return [...chunks.flatMap((chunk) => splitter.push(chunk)), ...splitter.end()];
+function split(chunks: string[], maxBytes = 10): { text: string; tooLong: boolean }[] {
+  const splitter = new LineSplitter(maxBytes);
+  const lines: SplitLine[] = [...chunks.flatMap((chunk) => splitter.push(Buffer.from(chunk))), ...splitter.end()];
+  return lines.map((line) => (line.tooLong ? { text: '', tooLong: true } : { text: line.bytes.toString(), tooLong: false }));
 }
 
 describe('LineSplitter', () => {
-  const line = (text: string): SplitLine => ({ text, tooLong: false });
-  const tooLong: SplitLine = { text: '', tooLong: true };
-  const cases: [string, string[], SplitLine[]][] = [
+  const line = (text: string) => ({ text, tooLong: false });
+  const tooLong = { text: '', tooLong: true };
+  const cases: [string, string[], { text: string; tooLong: boolean }[]][] = [
     // lines in one chunk, the last with a line break
     ['one chunk', ['a\nb\n'], [line('a'), line('b')]],
     // the last line without a line break still comes out

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_LINE_CHARS } from '../../src/input/line-splitter.js';
+import { MAX_LINE_BYTES } from '../../src/input/line-splitter.js';
 import { readInput, scratch } from './helpers.js';
 
 const tmp = scratch();
@@ -30,15 +30,15 @@ describe('JSONL records', () => {
     expect({ ...items[3]?.fields }).toEqual({ email: 'd@b.c', 姓名: '张三' });
   });
 
-  it('reports a line longer than MAX_LINE_CHARS without holding it, and reads on', async () => {
-    const long = `{"email":"a@b.c","pad":"${'x'.repeat(MAX_LINE_CHARS)}"}`;
+  it('reports a line longer than MAX_LINE_BYTES without holding it, and reads on', async () => {
+    const long = `{"email":"a@b.c","pad":"${'x'.repeat(MAX_LINE_BYTES)}"}`;
     const path = tmp.write('long.ndjson', `${long}\n{"email":"b@b.c"}\n`);
     const { items } = await readInput({ path });
     expect(items.map((item) => [item.kind, item.line, item.sourceLine])).toEqual([
       ['malformed', 1, 1],
       ['row', 2, 2],
     ]);
-    expect(items[0]).toMatchObject({ reason: `line longer than ${MAX_LINE_CHARS} characters` });
+    expect(items[0]).toMatchObject({ reason: `line longer than ${MAX_LINE_BYTES} bytes` });
   });
 
   it('reads an empty JSONL file as no records (it has no header to miss)', async () => {
