@@ -20,8 +20,11 @@ const PARSED_RECORDS_AHEAD = 16;
 /** Bytes written to the parser that may wait while it works (small: the file waits instead). */
 const PARSER_INPUT_BYTES = 1024;
 
-/** What ends a record: any of the three line breaks, so rows appended with other line ends read right. */
-const LINE_BREAKS = ['\r\n', '\n', '\r'];
+/**
+ * What ends a record: any of the three line breaks, so rows appended with other line ends read
+ * right (csv-parse would lock onto the first it meets). LF first: the commonest is found soonest.
+ */
+const LINE_BREAKS = ['\n', '\r\n', '\r'];
 
 /** Where an outcome ends: the parser's line counts at the moment it was emitted. */
 interface At {

@@ -22,7 +22,7 @@ export const MIN_UTF8_EVIDENCE_BYTES = 16;
  */
 export const MOSTLY_UTF8_RATIO = 2;
 
-/** Bytes of non-ASCII lines gathered, once a line is not UTF-8, before deciding what the file is. */
+/** Bytes of lines that are not UTF-8 gathered (the detector's sample) before deciding what the file is. */
 export const LEGACY_SAMPLE_BYTES = 64 * 1024;
 
 /** Longest line judged whole; a longer one is judged in pieces of this size. */
@@ -125,15 +125,15 @@ export class EncodingSniffer {
     this.carry = Buffer.from(this.carry.subarray(cut));
   }
 
-  /** Judges one line: nothing to learn from ASCII; else valid UTF-8 or not, and kept in the sample. */
+  /** Judges one line: nothing to learn from ASCII; else valid UTF-8, or not (and kept in the sample). */
   private line(bytes: Buffer): void {
     if (isAscii(bytes)) return;
     if (isUtf8(bytes)) {
       this.utf8Lines++;
       for (const byte of bytes) if (byte >= 0x80) this.utf8Evidence++;
-    } else {
-      this.otherLines++;
+      return;
     }
+    this.otherLines++;
     if (this.sampleBytes < LEGACY_SAMPLE_BYTES) {
       this.sample.push(Buffer.from(bytes), NEWLINE);
       this.sampleBytes += bytes.length + 1;

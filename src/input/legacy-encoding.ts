@@ -2,8 +2,9 @@
  * Which legacy encoding a text that is not UTF-8 is in. GB18030 (a superset of GBK, what Excel
  * writes in China) is the contract's default and the main case, so it holds unless the statistical
  * detector (chardet) is sure of another: for a sample that reads as Chinese GB text, only another
- * CJK encoding that chardet clearly prefers; for one that does not (a Windows-1252 `Zoë Müller`
- * is broken GB18030), chardet's best answer that decodes the sample cleanly.
+ * CJK encoding that chardet clearly prefers and whose byte structure the sample has; for one that
+ * does not (a Windows-1252 `Zoë Müller` is broken GB18030), chardet's best answer that decodes the
+ * sample cleanly.
  */
 import chardet from 'chardet';
 import iconv from 'iconv-lite';
@@ -22,6 +23,23 @@ export const CJK_LEAD = 10;
 /** Lowest confidence at which chardet's answer is taken for a sample that is not GB18030 text. */
 export const MIN_CONFIDENCE = 10;
 
+/**
+ * Below this confidence, chardet's pick among single-byte code pages is a coin toss on a short
+ * sample (`José García` alone scores Windows-1257 at 20): Windows-1252, what Excel writes in
+ * Western locales, is taken instead when it decodes the sample cleanly.
+ */
+export const SINGLE_BYTE_SURE = 50;
+
+/**
+ * Characters (not counting symbols) a GB-looking sample needs before its structure can show another
+ * CJK encoding, and the shares that show it: Hangul lead bytes for EUC-KR (common hanzi of Chinese
+ * names fall in B0–C8 about 60% of the time: 20 of 20 by chance is ~1 in 14,000), kana or Big5's
+ * low trail bytes for EUC-JP and Big5.
+ */
+const MIN_STRUCTURE_CHARS = 20;
+const HANGUL_SHARE = 0.98;
+const MARK_SHARE = 0.2;
+
 /** Broken sequences a GB18030 text may hold (a character cut by an export): at most one per this many characters. */
 const GB_BROKEN_PER_CHARS = 16;
 
@@ -39,13 +57,19 @@ export interface GbShape {
   readonly other: number;
   /** Bytes that start no well-formed GB18030 character. */
   readonly broken: number;
+  /** Of the two-byte characters: lead byte B0–C8 (where EUC-KR puts every Hangul syllable). */
+  readonly hangulLeads: number;
+  /** Of the two-byte characters: lead byte A1–AF (symbols and punctuation in GB2312, EUC-KR and EUC-JP alike). */
+  readonly symbolLeads: number;
+  /** Of the two-byte characters: lead byte A4–A5 (kana in EUC-JP; in GB text, rare). */
+  readonly kanaLeads: number;
+  /** Of the two-byte characters: lead byte below A1 (impossible in Big5 and the EUC encodings). */
+  readonly lowLeads: number;
 }
 
 /** Splits the non-ASCII bytes of `bytes` into GB18030 characters, as a decoder would (pure). */
 export function gbShape(bytes: Uint8Array): GbShape {
-  let common = 0;
-  let other = 0;
-  let broken = 0;
+  const shape = { common: 0, other: 0, broken: 0, hangulLeads: 0, symbolLeads: 0, kanaLeads: 0, lowLeads: 0 };
   const inRange = (value: number | undefined, low: number, high: number): boolean => value !== undefined && value >= low && value <= high;
   for (let i = 0; i < bytes.length; ) {
     const lead = bytes[i] as number;
@@ -55,21 +79,42 @@ export function gbShape(bytes: Uint8Array): GbShape {
     }
     const trail = bytes[i + 1];
     if (!inRange(lead, 0x81, 0xfe)) {
-      broken++;
+      shape.broken++;
       i++;
     } else if (inRange(trail, 0x30, 0x39) && inRange(bytes[i + 2], 0x81, 0xfe) && inRange(bytes[i + 3], 0x30, 0x39)) {
-      other++;
+      shape.other++;
       i += 4;
     } else if (trail !== undefined && trail >= 0x40 && trail <= 0xfe && trail !== 0x7f) {
-      if (lead >= 0xa1 && lead <= 0xf7 && trail >= 0xa1) common++;
-      else other++;
+      if (lead >= 0xa1 && lead <= 0xf7 && trail >= 0xa1) shape.common++;
+      else shape.other++;
+      if (inRange(lead, 0xb0, 0xc8)) shape.hangulLeads++;
+      if (inRange(lead, 0xa1, 0xaf)) shape.symbolLeads++;
+      if (inRange(lead, 0xa4, 0xa5)) shape.kanaLeads++;
+      if (lead < 0xa1) shape.lowLeads++;
       i += 2;
     } else {
-      broken++;
+      shape.broken++;
       i++;
     }
   }
-  return { common, other, broken };
+  return shape;
+}
+
+/**
+ * Whether a sample that reads as GB text has the structure of `encoding` too, beyond chardet's
+ * word: chardet can score EUC-KR 100 on five GBK names, whose bytes EUC-KR shares. Korean text
+ * puts every Hangul syllable's lead byte in B0–C8, Japanese has kana (A4–A5), Big5 never has a
+ * lead byte below A1 and many trail bytes below A1; Chinese GB text of any length does none of these.
+ * (Shift_JIS text does not read as GB text, so it never gets here.)
+ */
+function hasShapeOf(encoding: ResolvedEncoding, shape: GbShape): boolean {
+  const chars = shape.common + shape.other;
+  const letters = chars - shape.symbolLeads;
+  if (letters < MIN_STRUCTURE_CHARS) return false;
+  if (encoding === 'euc-kr') return shape.other === 0 && shape.hangulLeads >= HANGUL_SHARE * letters;
+  if (encoding === 'euc-jp') return shape.other === 0 && shape.kanaLeads >= MARK_SHARE * letters;
+  if (encoding === 'big5') return shape.lowLeads === 0 && shape.other >= MARK_SHARE * letters;
+  return false;
 }
 
 /** Whether a sample reads as Chinese GB text: common characters, and few broken sequences. */
@@ -92,7 +137,8 @@ function decodesCleanly(sample: Uint8Array, encoding: ResolvedEncoding): boolean
 
 /** The legacy encoding of a sample of non-ASCII lines that are not all UTF-8 (pure; see the module comment). */
 export function chooseLegacyEncoding(sample: Uint8Array): ResolvedEncoding {
-  const chinese = readsAsGbText(gbShape(sample));
+  const shape = gbShape(sample);
+  const chinese = readsAsGbText(shape);
   const matches = chardet.analyse(sample);
   const gb = matches.find((match) => match.name === 'GB18030')?.confidence ?? 0;
   for (const match of matches) {
@@ -100,9 +146,11 @@ export function chooseLegacyEncoding(sample: Uint8Array): ResolvedEncoding {
     const name = iconvName(match.name);
     if (name === undefined) continue;
     const sure = chinese
-      ? CJK.has(name) && match.confidence >= CJK_MIN_CONFIDENCE && match.confidence >= gb + CJK_LEAD
+      ? CJK.has(name) && match.confidence >= CJK_MIN_CONFIDENCE && match.confidence >= gb + CJK_LEAD && hasShapeOf(name, shape)
       : match.confidence >= MIN_CONFIDENCE;
-    if (sure && decodesCleanly(sample, name)) return name;
+    if (!sure || !decodesCleanly(sample, name)) continue;
+    const westernInstead = !CJK.has(name) && match.confidence < SINGLE_BYTE_SURE && decodesCleanly(sample, 'windows-1252');
+    return westernInstead ? 'windows-1252' : name;
   }
   return 'gb18030';
 }

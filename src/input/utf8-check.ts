@@ -10,6 +10,8 @@ import { incompleteUtf8Tail } from './encoding.js';
 export interface BadRun {
   /** Offset of the first byte in the whole input. */
   readonly offset: number;
+  /** How many bytes. */
+  readonly length: number;
   /** The bytes in hex, `D5 C5`. */
   readonly hex: string;
 }
@@ -60,17 +62,20 @@ export function toHex(bytes: Uint8Array): string {
   return Array.from(bytes, (byte) => byte.toString(16).toUpperCase().padStart(2, '0')).join(' ');
 }
 
-/** The reason for a record or line holding bad bytes, naming them (the first HEX_SHOWN bytes). */
+/** The reason for a record or line holding bad bytes, naming them (runs that touch joined; the first HEX_SHOWN bytes). */
 export function notUtf8Reason(runs: readonly BadRun[]): string {
-  let shown = 0;
   const parts: string[] = [];
+  let shown = 0;
+  let end = -1;
   for (const run of runs) {
     if (shown >= HEX_SHOWN) {
       parts.push('…');
       break;
     }
-    parts.push(run.hex);
-    shown += (run.hex.length + 1) / 3;
+    if (run.offset === end) parts[parts.length - 1] += ` ${run.hex}`;
+    else parts.push(run.hex);
+    end = run.offset + run.length;
+    shown += run.length;
   }
   return `bytes that are not UTF-8: ${parts.join(', ')} (is the file in another encoding? name it with --encoding)`;
 }
@@ -78,7 +83,7 @@ export function notUtf8Reason(runs: readonly BadRun[]): string {
 /** The bad runs of one whole piece of bytes (a line), offsets from 0; empty when it is UTF-8. */
 export function badRunsOf(bytes: Uint8Array): BadRun[] {
   if (isUtf8(bytes)) return [];
-  return invalidUtf8Runs(bytes).map(({ offset, length }) => ({ offset, hex: toHex(bytes.subarray(offset, offset + length)) }));
+  return invalidUtf8Runs(bytes).map(({ offset, length }) => ({ offset, length, hex: toHex(bytes.subarray(offset, offset + length)) }));
 }
 
 /**
@@ -97,12 +102,13 @@ export class Utf8Checker {
     const tail = incompleteUtf8Tail(bytes);
     const body = bytes.subarray(0, bytes.length - tail);
     this.carry = tail === 0 ? Buffer.alloc(0) : Buffer.from(bytes.subarray(bytes.length - tail));
-    return isUtf8(body) ? [] : badRunsOf(body).map((run) => ({ offset: start + run.offset, hex: run.hex }));
+    return isUtf8(body) ? [] : badRunsOf(body).map((run) => ({ ...run, offset: start + run.offset }));
   }
 
   /** The end of the input: a character cut short there is bad. */
   end(): BadRun[] {
-    const runs = this.carry.length === 0 ? [] : [{ offset: this.offset - this.carry.length, hex: toHex(this.carry) }];
+    const { length } = this.carry;
+    const runs = length === 0 ? [] : [{ offset: this.offset - length, length, hex: toHex(this.carry) }];
     this.carry = Buffer.alloc(0);
     return runs;
   }
