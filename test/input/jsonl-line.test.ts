@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonLineToItem } from '../../src/input/jsonl-items.js';
+import { jsonLineToItem, MAX_JSON_DEPTH } from '../../src/input/jsonl-items.js';
 import { LineSplitter, type SplitLine } from '../../src/input/line-splitter.js';
 import type { InputItem } from '../../src/input/row.js';
 
@@ -24,6 +24,11 @@ describe('jsonLineToItem', () => {
     ['number', '42', malformed('expected a JSON object, found a number')],
     // null
     ['null', 'null', malformed('expected a JSON object, found null')],
+    // nesting at the limit (the row object is level 1) is a row
+    ['deep at the limit', `{"a":${'['.repeat(MAX_JSON_DEPTH - 1)}${']'.repeat(MAX_JSON_DEPTH - 1)}}`, { kind: 'row', line: 2, sourceLine: 4, fields: { a: nested(MAX_JSON_DEPTH - 1) } }],
+    // one level more is refused, and so is a 9 KB line nested 4,500 levels (it overflowed the stack when serialised)
+    ['one level too deep', `{"a":${'['.repeat(MAX_JSON_DEPTH)}${']'.repeat(MAX_JSON_DEPTH)}}`, malformed('nested deeper than 64 levels of objects and arrays')],
+    ['4,500 levels', `{"email":"a@b.c","x":${'{"a":'.repeat(4500)}1${'}'.repeat(4500)}}`, malformed('nested deeper than 64 levels of objects and arrays')],
   ];
   it.each(cases)('%s', (_name, text, expected) => {
     expect(jsonLineToItem(text, 2, 4)).toEqual(expected);
@@ -35,6 +40,13 @@ describe('jsonLineToItem', () => {
     expect(item.fields['__proto__']).toBe('x');
   });
 });
+
+/** Arrays nested `levels` deep: [[…[]…]]. */
+function nested(levels: number): unknown {
+  let value: unknown[] = [];
+  for (let i = 1; i < levels; i++) value = [value];
+  return value;
+}
 
 /** The message JSON.parse gives for `text`. */
 function jsonError(text: string): string {
