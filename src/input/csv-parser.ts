@@ -45,6 +45,7 @@ export type Parsed =
 
 /** The parts of csv-parse's internal state this driver reads and resets (csv-parse 7). */
 interface ParserApi {
+  __isRecordDelimiter(chr: number, buf: Buffer, pos: number): number;
   parse(chunk: Buffer | undefined, end: boolean, push: (record: string[]) => void, close: () => void): Error | undefined;
   readonly info: { lines: number; empty_lines: number; bytes: number };
   readonly state: {
@@ -61,6 +62,13 @@ interface ParserApi {
 
 const LF = 0x0a;
 const CR = 0x0d;
+
+/** The length of the line break at `pos` (CRLF 2, LF or CR alone 1), or 0: LINE_BREAKS as one test. */
+function lineBreakLength(chr: number, buf: Buffer, pos: number): number {
+  if (chr === LF) return 1;
+  if (chr === CR) return buf[pos + 1] === LF ? 2 : 1;
+  return 0;
+}
 
 /** A csv-parse stream emitting `Parsed` outcomes (see the module comment). */
 class HeraldCsvParser extends Parser {
@@ -86,6 +94,8 @@ class HeraldCsvParser extends Parser {
   constructor(options: Options, checkUtf8: boolean) {
     super(options);
     this.core = (this as unknown as { api: ParserApi }).api;
+    // csv-parse tests every byte against each record delimiter in turn; one test covers all three.
+    this.core.__isRecordDelimiter = lineBreakLength;
     this.utf8 = checkUtf8 ? new Utf8Checker() : null;
   }
 
