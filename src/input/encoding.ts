@@ -90,3 +90,20 @@ export function incompleteUtf8Tail(bytes: Uint8Array): number {
   }
   return 0;
 }
+
+/** How encodings are named to users: `UTF-8`, `GB18030`, `Windows-1252` … */
+export function encodingName(encoding: ResolvedEncoding): string {
+  if (encoding === 'utf8') return 'UTF-8';
+  if (encoding.startsWith('utf16')) return `UTF-16${encoding.slice(5).toUpperCase()}`;
+  if (encoding.startsWith('windows-')) return `Windows-${encoding.slice(8)}`;
+  return encoding.toUpperCase();
+}
+
+/**
+ * One line saying how an input is decoded, for `--dry-run`, and for a warning when `auto` guessed:
+ * `recipients.csv is read as GB18030 (guessed from its bytes: name the encoding with --encoding if the text looks wrong)`.
+ */
+export function describeEncoding(label: string, choice: { readonly encoding: ResolvedEncoding; readonly guessed: boolean }): string {
+  const guess = choice.guessed ? ' (guessed from its bytes: name the encoding with --encoding if the text looks wrong)' : '';
+  return `${label} is read as ${encodingName(choice.encoding)}${guess}`;
+}

@@ -1,7 +1,7 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
-import { bomEncoding, incompleteUtf8Tail, parseEncodingOption, type ResolvedEncoding } from '../../src/input/encoding.js';
+import { bomEncoding, describeEncoding, incompleteUtf8Tail, parseEncodingOption, type ResolvedEncoding } from '../../src/input/encoding.js';
 
 const bytes = (...values: number[]): Buffer => Buffer.from(values);
 const utf8 = (text: string): Buffer => Buffer.from(text, 'utf8');
@@ -83,5 +83,17 @@ describe('parseEncodingOption', () => {
   it.each(['latin-42', '', 'utf9'])('refuses %j with a ConfigError listing valid names', (given) => {
     expect(() => parseEncodingOption(given)).toThrow(ConfigError);
     expect(() => parseEncodingOption(given)).toThrow(/use auto or one of utf8, gb18030, gbk, big5, shift_jis, euc-kr, windows-1252, latin1, utf16le/);
+  });
+});
+
+describe('describeEncoding', () => {
+  it('names the encoding as users know it, and says when it was a guess', () => {
+    expect(describeEncoding('list.csv', { encoding: 'utf8', guessed: false })).toBe('list.csv is read as UTF-8');
+    expect(describeEncoding('list.csv', { encoding: 'utf16le', guessed: false })).toBe('list.csv is read as UTF-16LE');
+    expect(describeEncoding('list.csv', { encoding: 'gb18030', guessed: true })).toBe(
+      'list.csv is read as GB18030 (guessed from its bytes: name the encoding with --encoding if the text looks wrong)',
+    );
+    expect(describeEncoding('stdin', { encoding: 'windows-1252', guessed: true })).toMatch(/^stdin is read as Windows-1252 \(guessed/);
+    expect(describeEncoding('a.csv', { encoding: 'shift_jis', guessed: false })).toBe('a.csv is read as SHIFT_JIS');
   });
 });
