@@ -15,8 +15,8 @@ import type { InDoubtPolicy } from '../pipeline/in-doubt.js';
 
 /** Input formats herald reads. */
 export type InputFormat = (typeof INPUT_FORMATS)[number];
-/** Input encodings herald reads. */
-export type InputEncoding = 'auto' | 'utf8' | 'gbk' | 'gb18030' | 'utf16le';
+/** An input encoding: `auto`, or any name iconv-lite knows (checked when the flag is parsed and when the input opens). */
+export type InputEncoding = string;
 
 
 /** The checked settings of one run. */

@@ -2,12 +2,22 @@
  * The flags of `herald send` and `herald retry`, declared once. Values stay raw here; `settings.ts`
  * checks and resolves them, so a retry can merge a log's stored settings with new flags.
  */
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { CHANNELS } from '../channels/registry.js';
 import { DEFAULT_GRACE, DEFAULT_IN_DOUBT, DEFAULT_RETRIES, DEFAULT_TIMEOUT, IN_DOUBT_POLICIES, INPUT_FORMATS } from '../config/defaults.js';
+import { parseEncodingOption } from '../input/encoding.js';
 
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
+}
+
+/** Checks --encoding as commander parses it, so an unknown name is one usage line (exit 2). */
+function encodingArgument(value: string): string {
+  try {
+    return parseEncodingOption(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
 }
 
 /** Flags that choose and shape the rows. */
@@ -15,7 +25,7 @@ export function addInputFlags(command: Command): Command {
   return command
     .addOption(new Option('--channel <name>', `channel to send through: ${CHANNELS.map((c) => c.name).join(', ')}`).helpGroup('Input:'))
     .addOption(new Option('--format <format>', 'input format when the extension does not say (stdin needs it)').choices(INPUT_FORMATS).helpGroup('Input:'))
-    .addOption(new Option('--encoding <encoding>', 'input encoding; auto: a BOM decides, else valid UTF-8, else GB18030').choices(['auto', 'utf8', 'gbk', 'gb18030', 'utf16le']).default('auto').helpGroup('Input:'))
+    .addOption(new Option('--encoding <encoding>', 'input encoding: auto, or any iconv-lite name (utf8, gb18030, gbk, big5, shift_jis, euc-kr, windows-1252, utf16le …); auto: a BOM decides, else UTF-8, else GB18030 unless the text is surely another').argParser(encodingArgument).default('auto').helpGroup('Input:'))
     .addOption(new Option('--to <field>', 'field holding the recipient (default per channel: email, phone, openid)').helpGroup('Input:'))
     .addOption(new Option('--key <field>', "field identifying the recipient for de-duplication, resume and retry (default: the --to field; webhook: 'id')").helpGroup('Input:'))
     .addOption(new Option('--limit <n>', 'send only the first N sendable rows (a test send)').helpGroup('Input:'))

@@ -1,6 +1,7 @@
 /** `herald send <input>`: one message per row of a CSV/TSV/JSONL file, with a result log. */
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { openRows } from '../campaign/open-rows.js';
 import { holdLog, prepareRun, resumeSettings } from '../campaign/prelude.js';
 import { preflight } from '../campaign/preflight.js';
 import { runCampaign } from '../campaign/run-campaign.js';
@@ -9,7 +10,7 @@ import type { RunSettings } from '../campaign/settings.js';
 import { ConfigError, LogRefusedError, UsageError } from '../errors.js';
 import type { ExitCode } from '../exit-codes.js';
 import { countRecords } from '../input/count-records.js';
-import { openInput, type OpenInput } from '../input/open-input.js';
+import type { OpenInput } from '../input/open-input.js';
 import { newCampaignId } from '../pipeline/idempotency.js';
 import { planRows } from '../pipeline/plan-rows.js';
 import { planSource } from '../pipeline/row-source.js';
@@ -72,19 +73,16 @@ export async function sendCommand(inputArg: string, given: Readonly<Record<strin
     const prior = given.resume === true ? held.state : null;
     const { settings, channel } = await prepareRun(prior ? resumeSettings(given, prior) : given, io.cwd, io.env, io.terminal);
     for (const warning of prior?.warnings ?? []) warn(io.terminal, warning);
-    const opened = await openInput({ path: input, ...(settings.format ? { format: settings.format } : {}), encoding: settings.encoding }).catch(async (error: unknown) => {
+    const { opened, batches } = await openRows(input, settings, channel, (line) => warn(io.terminal, line)).catch(async (error: unknown) => {
       await channel.close();
       throw error;
     });
     try {
-      if (opened.columns && !opened.columns.includes(settings.keyField)) {
-        throw new ConfigError(`${inputArg} has no column '${settings.keyField}' (the key: use --key FIELD); its columns are: ${opened.columns.join(', ')}`);
-      }
       await preflight(channel, settings, io.terminal, (detail) => {
         if (settings.json) io.terminal.out.write(JSON.stringify(preflightStopReport('send', settings.spec.name, log, detail)) + '\n');
       });
       const campaign = prior?.runs.at(-1)?.campaign ?? newCampaignId();
-      const plan = planRows(opened.batches, { keyField: settings.keyField, channel, campaign, prior, inDoubt: settings.inDoubt, limit: settings.limit });
+      const plan = planRows(batches, { keyField: settings.keyField, channel, campaign, prior, inDoubt: settings.inDoubt, limit: settings.limit });
       const resumeCommand = resumeLine(io);
       const observer = terminalObserver(io.terminal, {
         quiet: settings.quiet,
