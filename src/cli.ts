@@ -12,6 +12,7 @@ import { registerMock } from './commands/mock.js';
 import { registerReport } from './commands/report.js';
 import { registerRetry } from './commands/retry.js';
 import { registerSend } from './commands/send.js';
+import { registerWorker } from './commands/worker.js';
 import { processTerminal } from './ui/terminal.js';
 
 const EXAMPLES = `
@@ -82,6 +83,7 @@ async function main(argv: readonly string[]): Promise<number> {
   registerReport(program, io, setExit);
   registerMock(program, io, setExit);
   registerDemo(program, io, setExit);
+  registerWorker(program, io, setExit);
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -82,10 +82,13 @@ export interface PreparedRun {
   readonly channel: Channel;
 }
 
-/** Resolve the settings (relative paths against `cwd`), read --env-file, create the channel. */
-export async function prepareRun(raw: Readonly<Record<string, unknown>>, cwd: string, env: Environment, terminal: Terminal): Promise<PreparedRun> {
+/**
+ * Resolve the settings (relative paths against `cwd`), read --env-file, create the channel
+ * (`renderOnly`: for rendering and validating rows, without the secrets sending needs).
+ */
+export async function prepareRun(raw: Readonly<Record<string, unknown>>, cwd: string, env: Environment, terminal: Terminal, renderOnly = false): Promise<PreparedRun> {
   const settings = resolveSettings(raw, cwd);
   const runEnv = settings.envFile ? loadEnvFile(settings.envFile, env) : env;
-  const channel = await createChannel(settings, runEnv, terminal);
+  const channel = await createChannel(renderOnly ? { ...settings, dryRun: true } : settings, runEnv, terminal);
   return { settings, env: runEnv, channel };
 }

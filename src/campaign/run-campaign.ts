@@ -4,7 +4,6 @@
  * a summary folded from what reached the log. `herald send`, `herald retry` and `herald demo`
  * share it; commands render what it reports.
  */
-import { randomUUID } from 'node:crypto';
 import type { Channel } from '../channels/channel.js';
 import { formatRate } from '../config/parse-rate.js';
 import type { BreakerChange } from '../pacing/circuit-breaker.js';
@@ -16,12 +15,11 @@ import { unknownResendWindowMs } from '../pipeline/in-doubt.js';
 import { retryPolicy } from '../pipeline/retry-policy.js';
 import type { RowSource } from '../pipeline/row-source.js';
 import { SendLoop, type SendOutcome } from '../pipeline/send-loop.js';
-import { LogWriter } from '../results/log-writer.js';
-import { RECORD_VERSION, type RowRecord, type RunRecord } from '../results/record.js';
-import { SummaryFold } from '../report/summary.js';
-import { VERSION } from '../version.js';
+import type { RowRecord } from '../results/record.js';
+import type { SummaryFold } from '../report/summary.js';
 import { watchInterrupts } from './interrupts.js';
-import { recordedSettings, type RunSettings } from './settings.js';
+import { openRunLog } from './run-log.js';
+import type { RunSettings } from './settings.js';
 
 /** Everything a run needs. */
 export interface CampaignRun {
@@ -66,36 +64,10 @@ export interface CampaignResult {
   readonly durationMs: number;
 }
 
-function runRecord(run: CampaignRun): RunRecord {
-  return {
-    type: 'run',
-    v: RECORD_VERSION,
-    at: new Date(run.clock?.now() ?? Date.now()).toISOString(),
-    herald: VERSION,
-    runId: randomUUID(),
-    campaign: run.campaign,
-    command: run.command,
-    channel: run.settings.spec.name,
-    input: run.input,
-    settings: recordedSettings(run.settings),
-  };
-}
-
 /** Run the campaign; the caller holds the log's lock and closes the channel and the source. */
 export async function runCampaign(run: CampaignRun, observer: RunObserver, signals: NodeJS.EventEmitter): Promise<CampaignResult> {
   const { settings, channel } = run;
-  const writer = LogWriter.open(run.logPath, { endsWithNewline: run.logEndsWithNewline, first: runRecord(run) });
-  const summary = new SummaryFold();
-  // Messages and billed segments of what went out, not of rows read ahead of a stop.
-  const tallies = new WeakMap<RowRecord, Readonly<Record<string, number>>>();
-  writer.onDurable = (records) => {
-    for (const record of records) {
-      if (record.type !== 'row' || record.status === 'pending') continue;
-      summary.add(record);
-      const tally = tallies.get(record);
-      if (tally) summary.addTally(tally);
-    }
-  };
+  const { writer, summary, tally: countTally } = openRunLog(run, run.clock?.now() ?? Date.now());
   const pacer = new RunPacer({
     rate: settings.rate,
     ...(settings.burst !== undefined ? { burst: settings.burst } : {}),
@@ -117,7 +89,8 @@ export async function runCampaign(run: CampaignRun, observer: RunObserver, signa
     ...(run.clock ? { clock: run.clock } : {}),
     events: {
       record: (record, message) => {
-        if (tally && record.status === 'sent' && message !== undefined) tallies.set(record, tally(message));
+        // Messages and billed segments of what went out, not of rows read ahead of a stop.
+        if (tally && record.status === 'sent' && message !== undefined) countTally(record, tally(message));
         observer.record(record);
       },
       notice: (message) => observer.notice(message, 'warning'),

@@ -138,7 +138,7 @@ export function checkStoredSettings(stored: Readonly<Record<string, unknown>>, w
 }
 
 /** Options a retry must not inherit from the log's run record (they belong to that run only). */
-export const RUN_ONLY_OPTIONS: ReadonlySet<string> = new Set(['resume', 'force', 'dryRun', 'limit', 'out', 'json', 'quiet', 'format', 'encoding']);
+export const RUN_ONLY_OPTIONS: ReadonlySet<string> = new Set(['resume', 'force', 'dryRun', 'limit', 'out', 'json', 'quiet', 'format', 'encoding', 'queue', 'metricsPort', 'metricsHost']);
 
 /** Long flag attribute names of every channel's own options, by channel. */
 const CHANNEL_OPTIONS: ReadonlyMap<string, ReadonlySet<string>> = new Map(

@@ -60,6 +60,13 @@ export function addFlowFlags(command: Command): Command {
     .addOption(new Option('--grace <duration>', 'on Ctrl-C, how long sends in flight may take to finish').default(DEFAULT_GRACE).helpGroup('Flow control:'));
 }
 
+/** Flags of a run through Redis workers (`herald worker`). */
+export function addQueueFlags(command: Command): Command {
+  return command.addOption(
+    new Option('--queue <redis-url>', 'send through the herald workers serving this Redis (redis://host:6379/0; password in HERALD_REDIS_PASSWORD): this process queues the rows and writes the log').helpGroup('Across machines:'),
+  );
+}
+
 /** Flags of output and environment. */
 export function addOutputFlags(command: Command): Command {
   return command

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { openRows } from '../campaign/open-rows.js';
 import { holdLog, prepareRun, resumeSettings } from '../campaign/prelude.js';
 import { preflight } from '../campaign/preflight.js';
+import { runQueueCampaign } from '../campaign/queue-run.js';
 import { runCampaign } from '../campaign/run-campaign.js';
 import { preflightStopReport } from '../campaign/run-report.js';
 import type { RunSettings } from '../campaign/settings.js';
@@ -11,9 +12,11 @@ import { ConfigError, LogRefusedError, UsageError } from '../errors.js';
 import type { ExitCode } from '../exit-codes.js';
 import { countRecords } from '../input/count-records.js';
 import type { OpenInput } from '../input/open-input.js';
+import { clockFromEnv } from '../pacing/clock.js';
 import { newCampaignId } from '../pipeline/idempotency.js';
 import { planRows } from '../pipeline/plan-rows.js';
 import { planSource } from '../pipeline/row-source.js';
+import { redisOptions } from '../queue/redis-connection.js';
 import type { LogState } from '../results/log-state.js';
 import { renderRunEnd } from '../ui/run-end.js';
 import { terminalObserver } from '../ui/run-observer.js';
@@ -71,18 +74,22 @@ export async function sendCommand(inputArg: string, given: Readonly<Record<strin
   try {
     checkLogUse(given, log, held.exists, held.state, io);
     const prior = given.resume === true ? held.state : null;
-    const { settings, channel } = await prepareRun(prior ? resumeSettings(given, prior) : given, io.cwd, io.env, io.terminal);
+    // Through workers, this process only renders and validates: the secrets are the workers'.
+    const queue = typeof given.queue === 'string' ? redisOptions(given.queue, io.env, '--queue') : null;
+    const { settings, channel } = await prepareRun(prior ? resumeSettings(given, prior) : given, io.cwd, io.env, io.terminal, queue !== null);
     for (const warning of prior?.warnings ?? []) warn(io.terminal, warning);
     const { opened, batches } = await openRows(input, settings, channel, (line) => warn(io.terminal, line)).catch(async (error: unknown) => {
       await channel.close();
       throw error;
     });
     try {
-      await preflight(channel, settings, io.terminal, (detail) => {
-        if (settings.json) io.terminal.out.write(JSON.stringify(preflightStopReport('send', settings.spec.name, log, detail)) + '\n');
-      });
+      if (queue === null) {
+        await preflight(channel, settings, io.terminal, (detail) => {
+          if (settings.json) io.terminal.out.write(JSON.stringify(preflightStopReport('send', settings.spec.name, log, detail)) + '\n');
+        });
+      }
       const campaign = prior?.runs.at(-1)?.campaign ?? newCampaignId();
-      const plan = planRows(batches, { keyField: settings.keyField, channel, campaign, prior, inDoubt: settings.inDoubt, limit: settings.limit });
+      const plan = planRows(batches, { keyField: settings.keyField, channel, campaign, prior, inDoubt: settings.inDoubt, limit: settings.limit, inDoubtDecidedBySender: queue !== null });
       const resumeCommand = resumeLine(io);
       const observer = terminalObserver(io.terminal, {
         quiet: settings.quiet,
@@ -91,11 +98,11 @@ export async function sendCommand(inputArg: string, given: Readonly<Record<strin
         resumeCommand,
         exit: io.exit,
       });
-      const result = await runCampaign(
-        { settings, command: 'send', input, logPath: log, logEndsWithNewline: held.state?.endsWithNewline ?? true, campaign, channel, source: planSource(plan) },
-        observer,
-        io.signals,
-      );
+      const run = { settings, command: 'send' as const, input, logPath: log, logEndsWithNewline: held.state?.endsWithNewline ?? true, campaign, channel, clock: clockFromEnv(io.env) };
+      const result =
+        queue === null
+          ? await runCampaign({ ...run, source: planSource(plan) }, observer, io.signals)
+          : await runQueueCampaign({ ...run, plan, prior, redis: queue }, observer, io.signals);
       return renderRunEnd(
         result,
         { command: 'send', channel: settings.spec.name, logPath: log, title: `herald send ${inputArg}`, resumeCommand, retryCommand: shellLine(['herald', 'retry', log]), quiet: settings.quiet, json: settings.json },

@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import type { ExitCode } from '../exit-codes.js';
 import type { CommandIO } from './command-io.js';
-import { addChannelFlags, addFlowFlags, addInputFlags, addLogFlags, addOutputFlags } from './flags.js';
+import { addChannelFlags, addFlowFlags, addInputFlags, addLogFlags, addOutputFlags, addQueueFlags } from './flags.js';
 
 const EXAMPLES = `
 Examples:
@@ -25,6 +25,7 @@ export function registerSend(program: Command, io: CommandIO, setExit: (code: Ex
   addLogFlags(command, false);
   addFlowFlags(command);
   addOutputFlags(command);
+  addQueueFlags(command);
   addChannelFlags(command);
   command.addHelpText('after', EXAMPLES).action(async (input: string, options: Record<string, unknown>) => {
     const { sendCommand } = await import('./send-command.js');

@@ -53,6 +53,8 @@ export class BatchSource<M> {
   private next: Promise<readonly PlannedItem<M>[] | null> | null = null;
   private done = false;
   private carry: SendItem<M>[] = [];
+  /** Records the source handed over, appended but not yet committed, for `source.settled`. */
+  private handedOver: PlannedItem<M>[] = [];
 
   constructor(private readonly options: BatchSourceOptions<M>) {}
 
@@ -89,6 +91,9 @@ export class BatchSource<M> {
       if (state === 'full') break;
       if (state === 'backlog') {
         await options.sink.commit();
+        const handedOver = this.handedOver;
+        this.handedOver = [];
+        for (const planned of handedOver) options.source.settled?.(planned);
         continue;
       }
       if (!this.done && this.index >= this.buffer.length && this.deferred.size < MAX_DEFERRED_ROWS) {
@@ -124,12 +129,33 @@ export class BatchSource<M> {
   }
 
   /**
-   * A batch the run stopped before sending: retries go back to their queue (they count as
-   * waiting); rows never attempted are simply not sent (they get no record).
+   * A batch the run stopped before sending: a source that can take rows back gets them; otherwise
+   * retries go back to their queue (they count as waiting) and rows never attempted are simply not
+   * sent (they get no record).
    */
   putBack(batch: readonly SendItem<M>[]): void {
     const now = this.options.clock.now();
-    for (const item of batch) if (item.attempts > item.priorAttempts) this.retries.push(item, now);
+    for (const item of batch) {
+      if (this.options.source.requeue?.(item, now)) continue;
+      if (item.attempts > item.priorAttempts) this.retries.push(item, now);
+    }
+  }
+
+  /** A row waits until `dueAt`: in the source when it can keep it, else in the run's own queue. */
+  wait(item: SendItem<M>, dueAt: number, retry = false): void {
+    if (this.options.source.requeue?.(item, dueAt)) return;
+    (retry ? this.retries : this.deferred).push(item, dueAt);
+  }
+
+  /** The run is over: rows read from the source but not sent go back to it, if it takes them. */
+  releaseUnsent(): void {
+    const { source } = this.options;
+    if (!source.requeue) return;
+    const now = this.options.clock.now();
+    const unsent = [...this.carry, ...this.buffer.slice(this.index).filter((p): p is SendItem<M> => p.kind === 'send'), ...this.deferred.drain(), ...this.retries.drain()];
+    this.carry = [];
+    this.index = this.buffer.length;
+    for (const item of unsent) source.requeue(item, now);
   }
 
   /** Take rows that may go now into `batch`, up to the batch size, without waiting. */
@@ -146,6 +172,11 @@ export class BatchSource<M> {
           this.index++;
           sink.append(planned.record);
           this.options.onRecord(planned.record);
+          // A source that acknowledges what it handed over hears once the record is durable.
+          if (this.options.source.settled) {
+            this.handedOver.push(planned);
+            return 'backlog';
+          }
           continue;
         }
         this.index++;
@@ -154,7 +185,7 @@ export class BatchSource<M> {
       const verdict = pacer.admitRow(item);
       if (verdict.act === 'go') batch.push(item);
       // A row asked about again no sooner than the next millisecond: a gate cannot spin the loop.
-      else this.deferred.push(item, Math.max(now + 1, verdict.act === 'defer' ? verdict.until : now + HOLD_RECHECK_MS));
+      else this.wait(item, Math.max(now + 1, verdict.act === 'defer' ? verdict.until : now + HOLD_RECHECK_MS));
     }
     return 'full';
   }

@@ -24,6 +24,8 @@ export interface RowPlanOptions<M> {
   readonly inDoubt: InDoubtPolicy;
   /** --limit: stop after this many rows to send. */
   readonly limit: number | null;
+  /** Rows in doubt on resume are sent with `inDoubtSince`, for the sender to decide (queue mode). */
+  readonly inDoubtDecidedBySender?: boolean;
 }
 
 /** The key of a row, or null when the key field is absent or empty. */
@@ -86,7 +88,8 @@ class RowPlanner<M> {
     const step = state ? resumeStep(state) : null;
     if (step?.act === 'skip') return null;
     const idempotencyKey = state?.idempotencyKey ?? idempotencyKeyOf(digest);
-    const inDoubt = step?.act === 'in-doubt' ? inDoubtAction(options.inDoubt, options.channel) : null;
+    // Across machines the worker that takes the row decides (it knows whether one is sending it now).
+    const inDoubt = step?.act === 'in-doubt' && !options.inDoubtDecidedBySender ? inDoubtAction(options.inDoubt, options.channel) : null;
     if (inDoubt === 'fail') {
       return {
         kind: 'record',
@@ -116,6 +119,7 @@ class RowPlanner<M> {
       throttledAttempts: 0,
       firstAttemptAt: inDoubt !== null && state ? state.at : null,
       doubtSince: inDoubt === 'check' && state ? state.at : null,
+      ...(step?.act === 'in-doubt' && options.inDoubtDecidedBySender && state ? { inDoubtSince: state.at } : {}),
     };
     return send;
   }

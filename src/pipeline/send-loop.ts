@@ -163,8 +163,9 @@ export class SendLoop<M> {
       clearInterval(watchdog);
       this.signals.close();
     }
-    if (this.stopReason) void this.options.source.close?.();
     const deferred = this.batches.waitingForGate.rows;
+    this.batches.releaseUnsent();
+    if (this.stopReason) void this.options.source.close?.();
     return { stopped: this.stopReason, waiting: this.batches.retries.size, deferred, cutOff: this.cutOff };
   }
 
@@ -263,7 +264,7 @@ export class SendLoop<M> {
       if (settlement.retryAt === null) {
         finished.push(item);
       } else {
-        this.batches.retries.push(item, settlement.retryAt);
+        this.batches.wait(item, settlement.retryAt, true);
         this.changed.notify();
       }
     });
