@@ -22,7 +22,7 @@ import { Enqueuer } from '../queue/enqueuer.js';
 import { BULL_PREFIX, CAMPAIGNS_KEY, campaignKeys, type CampaignKeys } from '../queue/keys.js';
 import { bullConnection, connectRedis } from '../queue/redis-connection.js';
 import { RemoteGovernor, type RemoteChange } from '../queue/remote-governor.js';
-import { ResultReader } from '../queue/result-reader.js';
+import { ResultReader, type FinishedRow } from '../queue/result-reader.js';
 import { SharedBucket } from '../queue/shared-bucket.js';
 import { formatRate } from '../config/parse-rate.js';
 import { watchInterrupts } from './interrupts.js';
@@ -52,6 +52,8 @@ class Coordinator {
   stopped: StopReason | null = null;
   planDone = false;
   lastResultAt = Date.now();
+  /** Finished rows whose state Redis keeps until their jobs are gone (a worker died before completing one). */
+  unforgotten: FinishedRow[] = [];
 
   constructor(
     readonly redis: Redis,
@@ -100,7 +102,7 @@ export async function runQueueCampaign(run: QueueCampaignRun, observer: RunObser
     await publish(run, redis, keys, bucket);
     await log.writer.commit();
     observer.started();
-    watcher = setInterval(() => void watch(state, governor), WATCH_MS);
+    watcher = setInterval(() => void watch(state, governor, reader), WATCH_MS);
     const reading = readResults(run, state, reader, governor, observer);
     await enqueueRows(run, state, observer);
     await finish(state, queue, settings.graceMs);
@@ -170,15 +172,17 @@ async function readResults(run: QueueCampaignRun, state: Coordinator, reader: Re
       if (record.class === 'fatal') state.stop({ kind: 'fatal', detail: record.error ?? `the provider refused the run (${record.code ?? 'no code'})`, code: record.code });
     }
     await writer.commit();
-    await reader.acknowledge(entries.map((entry) => entry.id), finals.map((record) => record.key!));
+    const finished = finals.map((record) => ({ key: record.key!, jobId: record.idempotencyKey ?? '' }));
+    state.unforgotten.push(...(await reader.acknowledge(entries.map((entry) => entry.id), finished)));
     for (const record of finals) state.enqueuer.finish(record.key!);
   }
 }
 
 /** Every quarter second: a stop set by a worker (or the governor's verdict), and the governor's recovery. */
-async function watch(state: Coordinator, governor: RemoteGovernor): Promise<void> {
+async function watch(state: Coordinator, governor: RemoteGovernor, reader: ResultReader): Promise<void> {
   try {
     await governor.tick();
+    if (state.unforgotten.length > 0) state.unforgotten.push(...(await reader.forget(state.unforgotten.splice(0))));
     if (governor.givenUp) state.stop({ kind: 'breaker', detail: 'most sends kept failing for 5 minutes; the provider seems down' });
     if (state.stopped) return;
     const stop = await readStop(state.redis, state.keys);

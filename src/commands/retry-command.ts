@@ -3,13 +3,16 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { holdLog, prepareRun } from '../campaign/prelude.js';
 import { preflight } from '../campaign/preflight.js';
+import { runQueueCampaign } from '../campaign/queue-run.js';
 import { runCampaign } from '../campaign/run-campaign.js';
 import { idleReport, preflightStopReport } from '../campaign/run-report.js';
 import { RUN_ONLY_OPTIONS, absolutePaths, checkStoredSettings, resolveSettings } from '../campaign/settings.js';
 import { ConfigError, LogRefusedError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
+import { clockFromEnv } from '../pacing/clock.js';
 import { planRetry } from '../pipeline/plan-retry.js';
 import { planSource } from '../pipeline/row-source.js';
+import { redisOptions } from '../queue/redis-connection.js';
 import { foldLog } from '../results/log-state.js';
 import { isRetryable } from '../results/row-state.js';
 import { renderRunEnd } from '../ui/run-end.js';
@@ -48,11 +51,15 @@ export async function retryCommand(logArg: string, given: Readonly<Record<string
       if (settings.json) io.terminal.out.write(JSON.stringify(idleReport('retry', settings.spec.name, outPath)) + '\n');
       return ExitCode.Ok;
     }
-    const { settings, channel } = await prepareRun(merged, cwd, io.env, io.terminal);
+    // Through workers, this process only renders and validates: the secrets are the workers'.
+    const queue = typeof given.queue === 'string' ? redisOptions(given.queue, io.env, '--queue') : null;
+    const { settings, channel } = await prepareRun(merged, cwd, io.env, io.terminal, queue !== null);
     try {
-      await preflight(channel, settings, io.terminal, (detail) => {
-        if (settings.json) io.terminal.out.write(JSON.stringify(preflightStopReport('retry', settings.spec.name, outPath, detail)) + '\n');
-      });
+      if (queue === null) {
+        await preflight(channel, settings, io.terminal, (detail) => {
+          if (settings.json) io.terminal.out.write(JSON.stringify(preflightStopReport('retry', settings.spec.name, outPath, detail)) + '\n');
+        });
+      }
       const resumeCommand = shellLine(['herald', 'retry', ...io.argv.slice(1)]);
       const observer = terminalObserver(io.terminal, {
         quiet: settings.quiet,
@@ -62,20 +69,11 @@ export async function retryCommand(logArg: string, given: Readonly<Record<string
         exit: io.exit,
       });
       const plan = planRetry(log, { channel, campaign: last.campaign, all, limit: settings.limit });
-      const result = await runCampaign(
-        {
-          settings,
-          command: 'retry',
-          input: null,
-          logPath: outPath,
-          logEndsWithNewline: outPath === logPath ? log.endsWithNewline : true,
-          campaign: last.campaign,
-          channel,
-          source: planSource(plan),
-        },
-        observer,
-        io.signals,
-      );
+      const run = { settings, command: 'retry' as const, input: null, logPath: outPath, logEndsWithNewline: outPath === logPath ? log.endsWithNewline : true, campaign: last.campaign, channel, clock: clockFromEnv(io.env) };
+      const result =
+        queue === null
+          ? await runCampaign({ ...run, source: planSource(plan) }, observer, io.signals)
+          : await runQueueCampaign({ ...run, plan, prior: log, redis: queue }, observer, io.signals);
       return renderRunEnd(
         result,
         { command: 'retry', channel: settings.spec.name, logPath: outPath, title: `herald retry ${logArg}`, resumeCommand, retryCommand: shellLine(['herald', 'retry', outPath]), quiet: settings.quiet, json: settings.json },

@@ -7,10 +7,30 @@
 import type { Redis } from 'ioredis';
 import { RecordShapeError, decodeRecord } from '../results/codec.js';
 import type { LogRecord } from '../results/record.js';
-import { RESULTS_GROUP, type CampaignKeys } from './keys.js';
+import { BULL_PREFIX, RESULTS_GROUP, type CampaignKeys } from './keys.js';
 
 /** The one consumer name: a campaign has one send process (its log's lock says so). */
 const CONSUMER = 'send';
+
+/** A row whose final record reached the log: its key, and its job's id. */
+export interface FinishedRow {
+  readonly key: string;
+  readonly jobId: string;
+}
+
+/** Forget rows (ARGV: key, job key, …) whose job no longer exists; 1 for each row kept. */
+const FORGET = `
+local kept = {}
+for i = 1, #ARGV, 2 do
+  if redis.call('EXISTS', ARGV[i + 1]) == 1 then
+    kept[#kept + 1] = 1
+  else
+    redis.call('HDEL', KEYS[1], ARGV[i])
+    kept[#kept + 1] = 0
+  end
+end
+return kept
+`;
 
 /** One entry of the stream. */
 export interface ResultEntry {
@@ -54,12 +74,23 @@ export class ResultReader {
     return entries.map(([id, fields]) => ({ id, record: parse(fields) }));
   }
 
-  /** The log holds these entries now: acknowledge them, and forget the state of rows that are final. */
-  async acknowledge(ids: readonly string[], finalKeys: readonly string[]): Promise<void> {
-    if (ids.length === 0) return;
-    const transaction = this.redis.multi().xack(this.keys.results, RESULTS_GROUP, ...ids).xdel(this.keys.results, ...ids);
-    if (finalKeys.length > 0) transaction.hdel(this.keys.rows, ...finalKeys);
-    await transaction.exec();
+  /**
+   * The log holds these entries now: acknowledge them, and forget the state of the rows they
+   * finished. A row's state is kept while its job still exists (a worker died between the row's
+   * final record and completing its job): the worker that takes the job over must see the row is
+   * done. Returns the rows whose state was kept, to forget later.
+   */
+  async acknowledge(ids: readonly string[], finished: readonly FinishedRow[]): Promise<FinishedRow[]> {
+    if (ids.length > 0) await this.redis.multi().xack(this.keys.results, RESULTS_GROUP, ...ids).xdel(this.keys.results, ...ids).exec();
+    return this.forget(finished);
+  }
+
+  /** Forget the state of finished rows whose jobs are gone; returns those kept (their job still exists). */
+  async forget(finished: readonly FinishedRow[]): Promise<FinishedRow[]> {
+    if (finished.length === 0) return [];
+    const args = finished.flatMap((row) => [row.key, `${BULL_PREFIX}:${this.keys.queue}:${row.jobId}`]);
+    const kept = (await this.redis.eval(FORGET, 1, this.keys.rows, ...args)) as number[];
+    return finished.filter((_, i) => kept[i] === 1);
   }
 }
 
