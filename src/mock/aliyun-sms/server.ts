@@ -5,7 +5,7 @@
  * so tests can assert on it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { MockModule, MockServer } from '../../channels/spec.js';
+import type { MockModule, MockServer } from '../spec.js';
 import type { RpcParams } from '../../channels/aliyun-sms/signature.js';
 import { checkQuery, checkSendBatchSms, checkSendSms, type SendCheck } from './actions.js';
 import { errorAnswer, okAnswer, renderAnswer, type MockAnswer } from './answers.js';

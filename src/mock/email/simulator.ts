@@ -10,7 +10,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Socket } from 'node:net';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
-import type { MockServer } from '../../channels/spec.js';
+import type { MockServer } from '../spec.js';
 import { ConfigError } from '../../errors.js';
 import { FaultPlan, type InjectedReply } from './faults.js';
 import { readSimulatorOptions, type SimulatorOptions } from './simulator-options.js';

@@ -6,7 +6,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { MockModule, MockServer } from '../../channels/spec.js';
+import type { MockModule, MockServer } from '../spec.js';
 import { countSegments } from '../../channels/sms/segments.js';
 import { FaultPlan, isBehaviour } from '../sms/fault-plan.js';
 import { seededRandom } from '../seeded-random.js';

@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { MockServer } from '../../channels/spec.js';
+import type { MockServer } from '../spec.js';
 import { readSimConfig, type SimConfig } from './config.js';
 import { WechatSimulator, type SimCounters } from './simulator.js';
 import { wechatError, type SimAnswer } from './token-issuer.js';

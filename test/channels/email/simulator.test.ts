@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { afterEach, describe, expect, it } from 'vitest';
-import { emailSpec } from '../../../src/channels/email/spec.js';
 import { ConfigError } from '../../../src/errors.js';
 import { folderWith, parseEml, simulator } from './helpers.js';
+import { findMock } from '../../../src/mock/registry.js';
 
 let closers: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -34,7 +34,7 @@ async function deliver(url: string, to: string, extra: Record<string, unknown> =
 
 describe('herald mock email', () => {
   it('is what `herald mock email` loads, and prints the URL that points herald at it', async () => {
-    const module = await emailSpec.mock!.load();
+    const module = await findMock('email')!.load();
     const sim = await module.start({ port: '0', user: 'news@shop.example', password: 'p/w' }, () => undefined);
     closers.push(() => sim.close());
     expect(sim.url).toMatch(/^smtp:\/\/127\.0\.0\.1:\d+$/);

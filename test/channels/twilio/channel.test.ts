@@ -8,6 +8,7 @@ import { twilioSpec } from '../../../src/channels/twilio/spec.js';
 import { MOCK_AUTH_TOKEN } from '../../../src/mock/twilio/options.js';
 import type { TwilioMockServer } from '../../../src/mock/twilio/server.js';
 import { drive, makeSetup } from '../sms/harness.js';
+import { findMock } from '../../../src/mock/registry.js';
 
 const FIXTURES = join(import.meta.dirname, '../../../fixtures/sms');
 const FROM = '+14155550000';
@@ -22,7 +23,7 @@ afterEach(async () => {
 });
 
 async function startMock(options: Record<string, unknown> = {}): Promise<TwilioMockServer> {
-  const mock = (await (await twilioSpec.mock!.load()).start(options, () => {})) as TwilioMockServer;
+  const mock = (await (await findMock('twilio')!.load()).start(options, () => {})) as TwilioMockServer;
   open.push(mock);
   return mock;
 }
