@@ -1,11 +1,13 @@
 /**
  * Classification of SMTP answers (nodemailer's `responseCode`, `code`, `command`) into herald's
- * outcomes: 2xx ok; 421 and enhanced 4.7.x throttled; other 4xx retryable; 5xx permanent for the
- * recipient, except authentication (530, 534, 535, 5.7.8) and a refused sender, which are fatal;
+ * outcomes: 2xx ok; 421, enhanced 4.7.x and the large providers' deferrals (deferrals.ts)
+ * throttled; other 4xx retryable; 5xx permanent for the recipient, except authentication (530,
+ * 534, 535, 5.7.8) and a refused sender, which are fatal;
  * lost connections and timeouts retryable, with an unknown outcome once the message may have
  * been written (the Message-ID lets receivers drop the copy).
  */
 import type { SendResult } from '../channel.js';
+import { knownDeferral } from './deferrals.js';
 
 /** The server herald talks to, for messages (never a password). */
 export interface SmtpTarget {
@@ -97,6 +99,9 @@ function replyResult(error: SmtpError, target: SmtpTarget): SendResult {
   const code = String(status);
   const detail = oneLine(error.response ?? error.message ?? code);
   const enhanced = enhancedCode(error.response);
+  const deferral = knownDeferral(status, enhanced, detail);
+  if (deferral?.outcome === 'fatal') return { outcome: 'fatal', code, detail: `${deferral.provider}: ${deferral.meaning} (${detail})` };
+  if (deferral !== null) return { outcome: 'throttled', code, detail: `${deferral.provider} asks to slow down, ${deferral.meaning} (${detail})`, scope: 'channel' };
   if (status === 421 || enhanced?.startsWith('4.7.')) return { outcome: 'throttled', code, detail, scope: 'channel' };
   if (status >= 400 && status < 500) return { outcome: 'retryable', code, detail };
   // 503 (bad sequence of commands) is the session's state, not the message: a new session may take it.

@@ -1,5 +1,7 @@
 /** The email simulator's options, read from `herald mock email` flags (strings) or a test (values). */
 import { ConfigError } from '../../errors.js';
+import { parseShare } from '../options.js';
+import { ANY_PROVIDER, DEFER_REPLY_NAMES } from './deferral-replies.js';
 import type { FaultSettings } from './faults.js';
 
 /** Everything the simulator is started with. */
@@ -41,6 +43,10 @@ export function readSimulatorOptions(options: Readonly<Record<string, unknown>>)
   const tls = options['tls'] === true;
   const secure = options['secure'] === true;
   if (tls && secure) throw new ConfigError('--tls (STARTTLS) and --secure (TLS from the first byte) exclude each other');
+  const deferReply = stringOption(options, 'deferReply') ?? ANY_PROVIDER;
+  if (!DEFER_REPLY_NAMES.includes(deferReply)) {
+    throw new ConfigError(`--defer-reply must be one of ${DEFER_REPLY_NAMES.join(', ')} (got '${deferReply}')`);
+  }
   return {
     port,
     login: user !== null && password !== null ? { user, password } : null,
@@ -48,6 +54,8 @@ export function readSimulatorOptions(options: Readonly<Record<string, unknown>>)
     deferRate: numberOption(options, 'deferRate', '--defer-rate', 0, 1),
     throttleRate: numberOption(options, 'throttleRate', '--throttle-rate', 0, 1),
     greylist: options['greylist'] === true,
+    deferShare: parseShare(options['defer'], '--defer'),
+    deferReply,
     latencyMs: numberOption(options, 'latency', '--latency', 0, 600_000),
     seed: numberOption(options, 'seed', '--seed', 1, 2 ** 32 - 1),
     tls,

@@ -2,7 +2,7 @@
  * `herald mock email`: an SMTP server (smtp-server) on 127.0.0.1 that behaves like a submission
  * server: it checks the login when one is required (535 5.7.8 on a wrong password, 530 5.7.0
  * without one), refuses a message without From, Date or Message-ID (554 5.6.0), injects 550,
- * 450, 421 and greylisting at set rates, counts connections (peak included) and messages, and
+ * 450, 421, large providers' "slow down" deferrals and greylisting at set rates, counts connections (peak included) and messages, and
  * can write each accepted message to a folder as an .eml file.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import type { Socket } from 'node:net';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import type { MockServer } from '../spec.js';
 import { ConfigError } from '../../errors.js';
-import { FaultPlan, type InjectedReply } from './faults.js';
+import { FaultPlan, type InjectedReply, type PlannedDeferral } from './faults.js';
 import { readSimulatorOptions, type SimulatorOptions } from './simulator-options.js';
 
 /** What the simulator has seen so far (for tests and the closing summary). */
@@ -31,6 +31,8 @@ export interface EmailSimulatorCounters {
   deferred: number;
   greylisted: number;
   throttled: number;
+  /** Messages answered with a large provider's "slow down" deferral (--defer). */
+  slowDowns: number;
   authFailures: number;
   /** Messages refused for a missing From, Date or Message-ID. */
   malformed: number;
@@ -112,9 +114,11 @@ export async function start(raw: Readonly<Record<string, unknown>>, log: (line: 
   const faults = new FaultPlan(options);
   const counters: EmailSimulatorCounters = {
     connections: 0, openConnections: 0, peakConnections: 0, messages: 0, recipients: 0, duplicates: 0,
-    rejected: 0, deferred: 0, greylisted: 0, throttled: 0, authFailures: 0, malformed: 0,
+    rejected: 0, deferred: 0, greylisted: 0, throttled: 0, slowDowns: 0, authFailures: 0, malformed: 0,
   };
   const received: ReceivedMessage[] = [];
+  /** The deferral planned for each session's current transaction, until it is answered. */
+  const planned = new Map<string, PlannedDeferral>();
   const messageIds = new Set<string>();
   let lastSeq = 0;
   const inject = (reply: InjectedReply, callback: (error: Error) => void) => {
@@ -132,20 +136,34 @@ export async function start(raw: Readonly<Record<string, unknown>>, log: (line: 
       log(`535 authentication failed for ${auth.username ?? '(no user)'}`);
       callback(smtpError(535, '5.7.8 Authentication credentials invalid'));
     },
-    onMailFrom(_address, _session, callback) {
+    onMailFrom(_address, session, callback) {
+      planned.delete(session.id);
       const reply = faults.atTransaction();
       if (reply) return inject(reply, callback);
+      const deferral = faults.deferral();
+      if (deferral) planned.set(session.id, deferral);
       callback();
     },
-    onRcptTo(address, _session, callback) {
+    onRcptTo(address, session, callback) {
+      const deferral = planned.get(session.id);
+      if (deferral?.stage === 'rcpt') {
+        planned.delete(session.id);
+        return inject(deferral, callback);
+      }
       const reply = faults.atRecipient(address.address);
       if (reply) return inject(reply, callback);
       callback();
+    },
+    onClose(session) {
+      planned.delete(session.id);
     },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
+        const deferral = planned.get(session.id);
+        planned.delete(session.id);
+        if (deferral !== undefined) return inject(deferral, callback);
         const message = Buffer.concat(chunks);
         const head = readHead(message);
         const missing = REQUIRED_HEADERS.filter((name) => headerValue(head, name) === null);
@@ -209,6 +227,7 @@ export async function start(raw: Readonly<Record<string, unknown>>, log: (line: 
       `connections ${counters.connections} (at most ${counters.peakConnections} at once), messages accepted ${counters.messages} ` +
       `for ${counters.recipients} recipients, duplicates ${counters.duplicates}, refused 550 ${counters.rejected}, ` +
       `deferred 450 ${counters.deferred}, greylisted ${counters.greylisted}, throttled 421 ${counters.throttled}, ` +
+      `provider deferrals ${counters.slowDowns}, ` +
       `malformed ${counters.malformed}, failed logins ${counters.authFailures}`,
     close: () => (closed ??= new Promise<void>((resolve) => server.close(() => resolve()))),
   };

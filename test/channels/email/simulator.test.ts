@@ -99,6 +99,18 @@ describe('herald mock email', () => {
     expect(sim.counters()).toMatchObject({ throttled: 1, messages: 0 });
   });
 
+  it("answers a share of messages with a large provider's deferral (--defer, --defer-reply)", async () => {
+    const sim = await started({ defer: '100%', deferReply: 'yahoo' });
+    const error = await deliver(sim.url, 'a@example.com');
+    expect(error?.responseCode).toBe(421);
+    expect(error?.message).toContain('4.7.0 [TSS04] Messages from 127.0.0.1 temporarily deferred');
+    const none = await started({ defer: '0', deferReply: 'ses' });
+    expect(await deliver(none.url, 'a@example.com')).toBeNull();
+    expect(sim.counters()).toMatchObject({ slowDowns: 1, messages: 0 });
+    await expect(started({ defer: '0.1', deferReply: 'aol' })).rejects.toThrow(/--defer-reply must be one of gmail, gmail-recipient, yahoo, microsoft, ses, any \(got 'aol'\)/);
+    await expect(started({ defer: '150%' })).rejects.toThrow(/--defer '150%': expected a share from 0 to 1/);
+  });
+
   it('writes each accepted message to --save as an .eml file a mail reader opens', async () => {
     const folder = folderWith({});
     closers.push(folder.cleanup);
