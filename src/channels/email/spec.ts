@@ -25,6 +25,12 @@ export const emailSpec: ChannelSpec = {
       description: 'HTML part (a body, templated) sent with the text part as multipart/alternative',
     },
     {
+      flags: '--unsubscribe <url>',
+      description:
+        'one-click unsubscribe: adds List-Unsubscribe: <URL> (templated, values percent-encoded) and, for https, ' +
+        'List-Unsubscribe-Post: List-Unsubscribe=One-Click (RFC 8058); mailto: allowed',
+    },
+    {
       flags: '--insecure-tls',
       description: "do not verify the SMTP server's TLS certificate (test servers only; the connection stays encrypted)",
     },
