@@ -8,6 +8,7 @@ import type { Channel, ChannelModule, ChannelSetup, Prepared, SendContext, SendR
 import { answerHeader, exchange } from '../http/exchange.js';
 import { networkErrorResult } from '../http/network-error.js';
 import { createPool } from '../http/pool.js';
+import { unreachableFrom } from '../http/unreachable.js';
 import type { RowFields } from '../../input/row.js';
 import { pathPrefix } from '../sms/endpoint.js';
 import { checkPhone } from '../sms/phone.js';
@@ -107,7 +108,7 @@ class TwilioChannel implements Channel<TwilioMessage> {
     }
   }
 
-  /** Preflight: fetch the account; wrong credentials stop the run before any row. */
+  /** Preflight: fetch the account; an endpoint that cannot be reached or wrong credentials stop the run before any row. */
   async verify(signal: AbortSignal): Promise<SendResult | null> {
     const { pool, authorization } = this.connection();
     try {
@@ -119,8 +120,8 @@ class TwilioChannel implements Channel<TwilioMessage> {
       if (answer.status === 200) return null;
       const result = classifyTwilio(answer.status, parseJson(answer.body), undefined, Date.now());
       return result.outcome === 'fatal' ? result : null;
-    } catch {
-      return null;
+    } catch (error) {
+      return unreachableFrom(error, { url: this.settings.endpoint, setting: 'HERALD_TWILIO_ENDPOINT' });
     }
   }
 

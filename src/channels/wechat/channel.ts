@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from 'undici';
 import type { Channel, ChannelSetup, SendContext, SendResult } from '../channel.js';
 import { createPool } from '../http/pool.js';
+import { isUnreachableCode, unreachableResult } from '../http/unreachable.js';
 import { classifySend, errcodeOf, shortErrmsg, TOKEN_REJECTED } from './errcodes.js';
 import { createRenderer, requestBody, type MessageRenderer, type WechatMessage } from './message.js';
 import { readSettings, type WechatSettings } from './settings.js';
@@ -129,6 +130,9 @@ class WechatChannel implements Channel<WechatMessage> {
     for (let attempt = 1; attempt <= VERIFY_ATTEMPTS && !signal.aborted; attempt++) {
       const answer = await net.keeper.get(signal);
       if (answer.ok) return null;
+      // Nothing listens there, or no such host: say so now, naming the variable, without retrying.
+      const code = answer.result.code;
+      if (isUnreachableCode(code)) return unreachableResult(code, { url: new URL(this.#settings.origin), setting: 'HERALD_WECHAT_ENDPOINT', insecureTlsFlag: false });
       last = scrub(answer.result, [net.secret]);
       if (last.outcome === 'fatal') return last;
       if (attempt < VERIFY_ATTEMPTS) await sleep(500 * 2 ** attempt, undefined, { signal }).catch(() => undefined);

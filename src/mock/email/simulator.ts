@@ -34,6 +34,8 @@ export interface EmailSimulatorCounters {
   /** Messages answered with a large provider's "slow down" deferral (--defer). */
   slowDowns: number;
   authFailures: number;
+  /** Recipients refused 554 5.7.1 Relay access denied for want of a login (--login-for-relay). */
+  relayDenied: number;
   /** Messages refused for a missing From, Date or Message-ID. */
   malformed: number;
 }
@@ -90,7 +92,7 @@ function serverOptions(options: SimulatorOptions): SMTPServerOptions {
     secure: options.secure,
     ...tlsFiles,
     disabledCommands: disabled,
-    authOptional: options.login === null,
+    authOptional: options.login === null || options.loginForRelay,
     allowInsecureAuth: true,
     authRequiredMessage: '5.7.0 Authentication required',
     disableReverseLookup: true,
@@ -114,7 +116,7 @@ export async function start(raw: Readonly<Record<string, unknown>>, log: (line: 
   const faults = new FaultPlan(options);
   const counters: EmailSimulatorCounters = {
     connections: 0, openConnections: 0, peakConnections: 0, messages: 0, recipients: 0, duplicates: 0,
-    rejected: 0, deferred: 0, greylisted: 0, throttled: 0, slowDowns: 0, authFailures: 0, malformed: 0,
+    rejected: 0, deferred: 0, greylisted: 0, throttled: 0, slowDowns: 0, authFailures: 0, relayDenied: 0, malformed: 0,
   };
   const received: ReceivedMessage[] = [];
   /** The deferral planned for each session's current transaction, until it is answered. */
@@ -145,6 +147,11 @@ export async function start(raw: Readonly<Record<string, unknown>>, log: (line: 
       callback();
     },
     onRcptTo(address, session, callback) {
+      if (options.loginForRelay && !session.user) {
+        counters.relayDenied++;
+        log(`554 relay access denied for ${address.address} (no login)`);
+        return callback(smtpError(554, `5.7.1 <${address.address}>: Relay access denied`));
+      }
       const deferral = planned.get(session.id);
       if (deferral?.stage === 'rcpt') {
         planned.delete(session.id);
@@ -228,7 +235,7 @@ export async function start(raw: Readonly<Record<string, unknown>>, log: (line: 
       `for ${counters.recipients} recipients, duplicates ${counters.duplicates}, refused 550 ${counters.rejected}, ` +
       `deferred 450 ${counters.deferred}, greylisted ${counters.greylisted}, throttled 421 ${counters.throttled}, ` +
       `provider deferrals ${counters.slowDowns}, ` +
-      `malformed ${counters.malformed}, failed logins ${counters.authFailures}`,
+      `malformed ${counters.malformed}, failed logins ${counters.authFailures}, relay denied ${counters.relayDenied}`,
     close: () => (closed ??= new Promise<void>((resolve) => server.close(() => resolve()))),
   };
 }

@@ -15,6 +15,10 @@ export const emailMockSpec: MockSpec = {
     { flags: '--port <n>', description: 'port to listen on (0: any free port)', defaultValue: '0' },
     { flags: '--user <name>', description: 'require this user to log in (with --password)' },
     { flags: '--password <secret>', description: 'the password --user must give (a test password, printed in HERALD_SMTP_URL)' },
+    {
+      flags: '--login-for-relay',
+      description: 'with --user: take mail without a login but refuse every recipient 554 5.7.1 Relay access denied, as Postfix does',
+    },
     { flags: '--reject-rate <r>', description: 'share of recipients answered 550 5.1.1 (unknown mailbox), 0 to 1', defaultValue: '0' },
     { flags: '--defer-rate <r>', description: 'share of recipients answered 450 4.2.0 (mailbox busy, try later), 0 to 1', defaultValue: '0' },
     { flags: '--throttle-rate <r>', description: 'share of messages answered 421 4.7.0 (slow down) and disconnected, 0 to 1', defaultValue: '0' },
