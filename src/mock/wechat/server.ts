@@ -100,6 +100,7 @@ export async function start(
     const code = answer.body['errcode'];
     if (code === 45009 && sim.counters.deliveredToday === sim.config.dailyQuota) log(`daily quota of ${sim.config.dailyQuota} used up`);
     if (code === 42001 || code === 40001) log(`access token refused (${String(code)})`);
+    if (answer.note !== undefined) log(`${String(code)} ${answer.note}`);
     later(answer.delayMs, () => reply(response, answer));
   };
 
