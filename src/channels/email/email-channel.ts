@@ -3,10 +3,12 @@
  * transport (nodemailer), each answer classified. Everything that can be checked before the
  * first send is checked in `create` (settings, templates, fixed addresses and attachments).
  */
+import { hostname } from 'node:os';
 import { DEDUPE_FOREVER, type Channel, type ChannelSetup, type Prepared, type SendContext, type SendResult } from '../channel.js';
 import { networkErrorResult } from '../http/network-error.js';
 import { ConfigError } from '../../errors.js';
 import { classifyAccepted, classifySmtpError, isUnreachable, type SmtpTarget } from './classify.js';
+import { ehloName, SMTP_NAME_VAR } from './ehlo-name.js';
 import { fieldsOf, loadEmailTemplate, type EmailMessage, type EmailTemplate } from './message-template.js';
 import { preflight } from './preflight.js';
 import { endpointLabel, parseSmtpUrl, SMTP_PASSWORD_VAR, SMTP_URL_VAR, type SmtpEndpoint } from './smtp-url.js';
@@ -97,6 +99,7 @@ function connect(setup: ChannelSetup, options: EmailOptions): Connection | null 
   const url = setup.env[SMTP_URL_VAR];
   if (setup.dryRun && (url === undefined || url.trim() === '')) return null;
   const endpoint = parseSmtpUrl(url, setup.env[SMTP_PASSWORD_VAR]);
+  const name = ehloName(setup.env[SMTP_NAME_VAR], hostname());
   if (setup.dryRun) return null;
   if (options.insecureTls) setup.warn(`--insecure-tls: the TLS certificate of ${endpointLabel(endpoint)} is not verified`);
   const settings: TransportSettings = {
@@ -104,6 +107,7 @@ function connect(setup: ChannelSetup, options: EmailOptions): Connection | null 
     maxMessages: options.maxMessages,
     timeoutMs: setup.timeoutMs,
     insecureTls: options.insecureTls,
+    ...(name !== undefined ? { name } : {}),
   };
   return {
     endpoint,

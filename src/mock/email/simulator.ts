@@ -47,6 +47,8 @@ export interface ReceivedMessage {
   readonly mailFrom: string;
   readonly rcptTo: readonly string[];
   readonly messageId: string | null;
+  /** The name the client greeted with (EHLO). */
+  readonly helo: string;
   readonly size: number;
   /** The .eml file it was written to (with --save), or null. */
   readonly file: string | null;
@@ -118,7 +120,7 @@ export async function start(raw: Readonly<Record<string, unknown>>, log: (line: 
     connections: 0, openConnections: 0, peakConnections: 0, messages: 0, recipients: 0, duplicates: 0,
     rejected: 0, deferred: 0, greylisted: 0, throttled: 0, slowDowns: 0, authFailures: 0, relayDenied: 0, malformed: 0,
   };
-  const received: ReceivedMessage[] = [];
+  const accepted: ReceivedMessage[] = [];
   /** The deferral planned for each session's current transaction, until it is answered. */
   const planned = new Map<string, PlannedDeferral>();
   const messageIds = new Set<string>();
@@ -183,17 +185,21 @@ export async function start(raw: Readonly<Record<string, unknown>>, log: (line: 
         const duplicate = messageId !== null && messageIds.has(messageId);
         if (messageId !== null) messageIds.add(messageId);
         const file = options.saveDir !== null ? join(options.saveDir, `${String(seq).padStart(6, '0')}.eml`) : null;
+        const helo = typeof session.hostNameAppearsAs === 'string' ? session.hostNameAppearsAs : '';
         const accept = async () => {
-          if (file !== null) await writeFile(file, message);
+          // As a receiving server does, the saved copy starts with a Received line naming the client's EHLO.
+          const id = `H${String(seq).padStart(6, '0')}`;
+          const received = `Received: from ${helo} ([${session.remoteAddress}])\r\n\tby mock.herald.localhost with ESMTP id ${id};\r\n\t${new Date().toUTCString()}\r\n`;
+          if (file !== null) await writeFile(file, Buffer.concat([Buffer.from(received), message]));
           if (duplicate) counters.duplicates++;
           else counters.messages++;
           const rcptTo = session.envelope.rcptTo.map((rcpt) => rcpt.address);
           counters.recipients += rcptTo.length;
           const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-          received.push({ seq, mailFrom, rcptTo, messageId, size: message.length, file });
-          if (received.length > MAX_KEPT) received.shift();
+          accepted.push({ seq, mailFrom, rcptTo, messageId, helo, size: message.length, file });
+          if (accepted.length > MAX_KEPT) accepted.shift();
           log(`250 ${messageId ?? '(no Message-ID)'} to ${rcptTo.join(', ')}${duplicate ? ' (duplicate)' : ''}`);
-          callback(null, `2.0.0 Ok: queued as H${String(seq).padStart(6, '0')}`);
+          callback(null, `2.0.0 Ok: queued as ${id}`);
         };
         setTimeout(() => void accept().catch((error: unknown) => callback(smtpError(451, `4.3.0 cannot store the message: ${String(error)}`))), options.latencyMs);
       });
@@ -229,7 +235,7 @@ export async function start(raw: Readonly<Record<string, unknown>>, log: (line: 
     url: `${scheme}://127.0.0.1:${port}`,
     env: { HERALD_SMTP_URL: `${scheme}://${login}127.0.0.1:${port}` },
     counters: () => ({ ...counters }),
-    received: () => received,
+    received: () => accepted,
     stats: () =>
       `connections ${counters.connections} (at most ${counters.peakConnections} at once), messages accepted ${counters.messages} ` +
       `for ${counters.recipients} recipients, duplicates ${counters.duplicates}, refused 550 ${counters.rejected}, ` +

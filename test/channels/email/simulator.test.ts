@@ -122,8 +122,10 @@ describe('herald mock email', () => {
     expect(mail.subject).toBe('你好');
     expect(mail.messageId).toBe('<m1@shop.example>');
     expect(sim.received()).toEqual([
-      { seq: 1, mailFrom: 'news@shop.example', rcptTo: ['zhangsan@example.com'], messageId: '<m1@shop.example>', size: expect.any(Number), file: join(dir, '000001.eml') },
+      { seq: 1, mailFrom: 'news@shop.example', rcptTo: ['zhangsan@example.com'], messageId: '<m1@shop.example>', helo: expect.any(String), size: expect.any(Number), file: join(dir, '000001.eml') },
     ]);
+    // Like a receiving server, the saved copy starts with a Received line naming the client's EHLO.
+    expect(mail.headerLines[0]!.line).toMatch(new RegExp(`^Received: from ${sim.received()[0]!.helo.replace(/[[\].]/g, '\\$&')} \\(\\[`));
   });
 
   it.each([
