@@ -4,7 +4,7 @@
  * QuerySendDetails before anything is sent twice.
  */
 import { createHash } from 'node:crypto';
-import type { Channel, ChannelModule, ChannelSetup, SendContext, SendResult } from '../channel.js';
+import type { Channel, ChannelModule, ChannelSetup, SendContext, SendResult, TemplateField } from '../channel.js';
 import { networkErrorResult } from '../http/network-error.js';
 import { unreachableFrom } from '../http/unreachable.js';
 import { classifyAnswer } from './classify.js';
@@ -54,6 +54,10 @@ class AliyunSmsChannel implements Channel<AliyunMessage> {
   ) {
     this.maxBatch = settings.batch;
     this.prepare = messageBuilder(settings, toField);
+  }
+
+  templateFields(): readonly TemplateField[] {
+    return this.settings.params.map((p) => ({ field: p.field, where: `--param ${p.name}` }));
   }
 
   private rpc(): AliyunRpcClient {

@@ -4,7 +4,7 @@
  * account's message list is asked first (reconcile.ts), and a message it does not hold is sent again.
  */
 import type { Pool } from 'undici';
-import type { Channel, ChannelModule, ChannelSetup, Prepared, ReconcileContext, Reconciliation, SendContext, SendResult } from '../channel.js';
+import type { Channel, ChannelModule, ChannelSetup, Prepared, ReconcileContext, Reconciliation, SendContext, SendResult, TemplateField } from '../channel.js';
 import { answerHeader, exchange } from '../http/exchange.js';
 import { networkErrorResult } from '../http/network-error.js';
 import { createPool } from '../http/pool.js';
@@ -55,6 +55,10 @@ class TwilioChannel implements Channel<TwilioMessage> {
     this.authorization =
       credentials === null ? null : `Basic ${Buffer.from(`${credentials.accountSid}:${credentials.authToken}`).toString('base64')}`;
     this.pool = pool;
+  }
+
+  templateFields(): readonly TemplateField[] {
+    return this.settings.body.fields.map((field) => ({ field, where: `--template ${this.settings.body.name}` }));
   }
 
   prepare(fields: RowFields): Prepared<TwilioMessage> {

@@ -6,11 +6,11 @@
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from 'undici';
-import type { Channel, ChannelSetup, SendContext, SendResult } from '../channel.js';
+import type { Channel, ChannelSetup, SendContext, SendResult, TemplateField } from '../channel.js';
 import { createPool } from '../http/pool.js';
 import { isUnreachableCode, unreachableResult } from '../http/unreachable.js';
 import { classifySend, errcodeOf, shortErrmsg, TOKEN_REJECTED } from './errcodes.js';
-import { createRenderer, requestBody, type MessageRenderer, type WechatMessage } from './message.js';
+import { createRenderer, requestBody, templateFieldsOf, type MessageRenderer, type WechatMessage } from './message.js';
 import { readSettings, type WechatSettings } from './settings.js';
 import { cachedTokenSource } from './token-cache.js';
 import { stableTokenSource, type TokenSource } from './token-client.js';
@@ -88,6 +88,10 @@ class WechatChannel implements Channel<WechatMessage> {
     this.#host = new URL(settings.origin).host;
     this.#sendPath = `${settings.basePath}/cgi-bin/message/template/send`;
     this.#net = openNetwork(settings, setup, this.#host);
+  }
+
+  templateFields(): readonly TemplateField[] {
+    return templateFieldsOf(this.#settings);
   }
 
   prepare(fields: Readonly<Record<string, unknown>>) {
