@@ -46,6 +46,14 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+// Ctrl-C before a run takes over its signals (while starting, reading a log, connecting): nothing
+// was sent yet, so herald leaves at once with the contract's 130 rather than dying by the signal.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (process.listenerCount(signal) === 1) process.exit(130);
+  });
+}
+
 /** commander's "error: unknown option '--bogus'" as herald's one line, with where to look. */
 function usageLine(text: string, prefix: string): string {
   const message = text.trim().replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');

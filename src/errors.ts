@@ -54,3 +54,14 @@ export class LogWriteError extends HeraldError {
     super('E_LOG_WRITE', message, ExitCode.Fatal);
   }
 }
+
+/**
+ * The input cannot be read past a point (a quote never closed, a read that failed): the rows
+ * before it were read and handled, the rest were not. Exit 1; the message says where, why, and
+ * to fix the file and go on with `--resume`.
+ */
+export class InputStoppedError extends HeraldError {
+  constructor(message: string) {
+    super('E_INPUT_STOPPED', message, ExitCode.Fatal);
+  }
+}

@@ -8,6 +8,8 @@ export enum ExitCode {
   Usage = 2,
   /** Finished, but some rows failed or were invalid. */
   Incomplete = 3,
+  /** Paused by --not-after or --quota: nothing is wrong, rows are left for a later --resume (EX_TEMPFAIL). */
+  Paused = 75,
   /** Interrupted by SIGINT/SIGTERM; resumable. */
   Interrupted = 130,
 }

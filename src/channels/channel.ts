@@ -4,9 +4,10 @@
  * (retry, slow down, stop); a channel never sleeps, retries or records.
  */
 import type { RowFields } from '../input/row.js';
+import type { Outcome } from '../results/record.js';
+import type { Secrets } from './secrets.js';
 
-/** How a provider's answer is classified. */
-export type Outcome = 'ok' | 'retryable' | 'throttled' | 'permanent' | 'fatal';
+export type { Outcome };
 
 /** A classified provider answer. Per-recipient failures are data; a throw from `send()` is a bug. */
 export interface SendResult {
@@ -134,6 +135,13 @@ export interface ChannelSetup {
   readonly cwd: string;
   /** True for --dry-run: nothing is sent, credentials may be absent. */
   readonly dryRun: boolean;
+  /**
+   * The run's secrets: register every secret value the channel uses that the environment's known
+   * credential variables do not already name (a `${VAR}` expansion, a token the provider hands
+   * out), and everything the channel says is redacted of it. Absent when a test builds a channel
+   * by hand.
+   */
+  readonly secrets?: Secrets;
   /** Print a warning line on stderr (respects nothing: warnings always show). */
   warn(message: string): void;
 }

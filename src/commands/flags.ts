@@ -2,19 +2,30 @@
  * The flags of `herald send` and `herald retry`, declared once. Values stay raw here; `settings.ts`
  * checks and resolves them, so a retry can merge a log's stored settings with new flags.
  */
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { CHANNELS } from '../channels/registry.js';
+import { DEFAULT_GRACE, DEFAULT_IN_DOUBT, DEFAULT_RETRIES, DEFAULT_TIMEOUT, IN_DOUBT_POLICIES, INPUT_FORMATS } from '../config/defaults.js';
+import { parseEncodingOption } from '../input/encoding.js';
 
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
+}
+
+/** Checks --encoding as commander parses it, so an unknown name is one usage line (exit 2). */
+function encodingArgument(value: string): string {
+  try {
+    return parseEncodingOption(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
 }
 
 /** Flags that choose and shape the rows. */
 export function addInputFlags(command: Command): Command {
   return command
     .addOption(new Option('--channel <name>', `channel to send through: ${CHANNELS.map((c) => c.name).join(', ')}`).helpGroup('Input:'))
-    .addOption(new Option('--format <format>', 'input format when the extension does not say (stdin needs it)').choices(['csv', 'tsv', 'jsonl']).helpGroup('Input:'))
-    .addOption(new Option('--encoding <encoding>', 'input encoding; auto: a BOM decides, else valid UTF-8, else GB18030').choices(['auto', 'utf8', 'gbk', 'gb18030', 'utf16le']).default('auto').helpGroup('Input:'))
+    .addOption(new Option('--format <format>', 'input format when the extension does not say (stdin needs it)').choices(INPUT_FORMATS).helpGroup('Input:'))
+    .addOption(new Option('--encoding <encoding>', 'input encoding: auto, or any iconv-lite name (utf8, gb18030, gbk, big5, shift_jis, euc-kr, windows-1252, utf16le …); auto: a BOM decides, else UTF-8, else GB18030 unless the text is surely another').argParser(encodingArgument).default('auto').helpGroup('Input:'))
     .addOption(new Option('--to <field>', 'field holding the recipient (default per channel: email, phone, openid)').helpGroup('Input:'))
     .addOption(new Option('--key <field>', "field identifying the recipient for de-duplication, resume and retry (default: the --to field; webhook: 'id')").helpGroup('Input:'))
     .addOption(new Option('--limit <n>', 'send only the first N sendable rows (a test send)').helpGroup('Input:'))
@@ -32,8 +43,8 @@ export function addLogFlags(command: Command, forRetry: boolean): Command {
   }
   return command.addOption(
     new Option('--in-doubt <policy>', 'rows whose outcome is unknown (a lost answer, or in flight when a run died): resend (same idempotency key), check with the provider, or fail; auto resends where the provider de-duplicates for good')
-      .choices(['auto', 'resend', 'check', 'fail'])
-      .default('auto')
+      .choices(IN_DOUBT_POLICIES)
+      .default(DEFAULT_IN_DOUBT)
       .helpGroup('Result log:'),
   );
 }
@@ -44,9 +55,9 @@ export function addFlowFlags(command: Command): Command {
     .addOption(new Option('--concurrency <n>', 'sends in flight at most, and connections per host (default per channel)').helpGroup('Flow control:'))
     .addOption(new Option('--rate <rate>', 'sends per unit at most: 50/s, 0.5/s, 3000/min, 100000/h, 20000/d').helpGroup('Flow control:'))
     .addOption(new Option('--burst <n>', 'token bucket size for --rate (default: 50 ms worth, at least 1)').helpGroup('Flow control:'))
-    .addOption(new Option('--retries <n>', 'further attempts for transient failures').default('3').helpGroup('Flow control:'))
-    .addOption(new Option('--timeout <duration>', 'limit for one attempt').default('10s').helpGroup('Flow control:'))
-    .addOption(new Option('--grace <duration>', 'on Ctrl-C, how long sends in flight may take to finish').default('30s').helpGroup('Flow control:'));
+    .addOption(new Option('--retries <n>', 'further attempts for transient failures').default(String(DEFAULT_RETRIES)).helpGroup('Flow control:'))
+    .addOption(new Option('--timeout <duration>', 'limit for one attempt').default(DEFAULT_TIMEOUT).helpGroup('Flow control:'))
+    .addOption(new Option('--grace <duration>', 'on Ctrl-C, how long sends in flight may take to finish').default(DEFAULT_GRACE).helpGroup('Flow control:'));
 }
 
 /** Flags of output and environment. */

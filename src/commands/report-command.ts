@@ -1,68 +1,59 @@
 /** `herald report <log>`: what happened to every row of a result log, as text or one JSON object. */
-import { statSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ConfigError } from '../errors.js';
+import { ConfigError, UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
-import { isRetryable } from '../pipeline/plan-retry.js';
-import { foldLog, type LogState } from '../results/log-state.js';
-import { SummaryFold, type SummaryJson } from '../report/summary.js';
-import { plural, summaryText } from '../ui/summary-text.js';
+import { foldLog } from '../results/log-state.js';
+import { finalRows } from '../report/final-rows.js';
+import { renderPage } from '../report/html-page.js';
+import { collectPageData } from '../report/page-data.js';
+import { exportRows } from '../report/row-export.js';
+import { parseRowSelector, type RowSelector } from '../report/row-selector.js';
+import { buildReport } from '../report/log-report.js';
+import { plural, summaryText } from '../report/summary-text.js';
 import { warn } from '../ui/terminal.js';
 import type { CommandIO } from './command-io.js';
 import { shellLine } from './shell-words.js';
 
-/** `herald report --json`. */
-export interface LogReport extends SummaryJson {
-  readonly log: string;
-  readonly channel: string | null;
-  readonly runs: number;
-  readonly firstRunAt: string | null;
-  readonly lastRunAt: string | null;
-  /** Time spent sending, summed over runs. */
-  readonly durationMs: number;
-  /** Rows sent per second of sending time. */
-  readonly throughput: number;
-  /** Rows `herald retry` would send (and with --all). */
-  readonly retryable: number;
-  readonly retryableWithAll: number;
+/** What --rows, --format and --html ask for, checked before the log is read. */
+interface Outputs {
+  readonly rows: { readonly select: RowSelector; readonly format: 'csv' | 'jsonl' } | null;
+  readonly html: string | null;
 }
 
-/** Fold a log's final states into a report. */
-export function buildReport(log: LogState): LogReport {
-  const fold = new SummaryFold();
-  let retryable = 0;
-  let retryableWithAll = 0;
-  for (const state of log.keys.values()) {
-    fold.add(state);
-    if (isRetryable(state, false)) retryable++;
-    if (isRetryable(state, true)) retryableWithAll++;
+function checkOutputs(options: Readonly<Record<string, unknown>>, cwd: string): Outputs {
+  const format = options.format ?? 'csv';
+  if (format !== 'csv' && format !== 'jsonl') throw new UsageError(`--format '${String(format)}': expected csv or jsonl`);
+  const html = typeof options.html === 'string' ? resolve(cwd, options.html) : null;
+  if (typeof options.rows !== 'string') {
+    if (options.format !== undefined && options.format !== 'csv') throw new UsageError('--format applies to --rows: add --rows failed (or another status)');
+    return { rows: null, html };
   }
-  for (let i = 0; i < log.duplicates; i++) fold.add({ status: 'skipped', class: 'duplicate', code: null, latencyMs: null });
-  for (let i = 0; i < log.keylessInvalid; i++) fold.add({ status: 'invalid', class: 'invalid', code: null, latencyMs: null });
-  const durationMs = log.spans.reduce((sum, span) => sum + (span.end - span.start), 0);
-  const sent = fold.count('sent');
-  return {
-    ...fold.toJSON(),
-    log: log.path,
-    channel: log.runs.at(-1)?.channel ?? null,
-    runs: log.runs.length,
-    firstRunAt: log.runs[0]?.at ?? null,
-    lastRunAt: log.runs.at(-1)?.at ?? null,
-    durationMs,
-    throughput: durationMs > 0 ? Math.round((sent * 100_000) / durationMs) / 100 : 0,
-    retryable,
-    retryableWithAll,
-  };
+  if (options.json === true || html !== null) throw new UsageError('--rows writes rows to stdout: use it without --json and --html');
+  return { rows: { select: parseRowSelector(options.rows), format }, html: null };
 }
 
 /** Run `herald report`: exit 0. */
 export async function reportCommand(logArg: string, options: Readonly<Record<string, unknown>>, io: CommandIO): Promise<ExitCode> {
+  const outputs = checkOutputs(options, io.cwd);
   const path = resolve(io.cwd, logArg);
   if (!statSync(path, { throwIfNoEntry: false })?.isFile()) throw new ConfigError(`${logArg}: no such result log`);
   const log = await foldLog(path);
   for (const warning of log.warnings) warn(io.terminal, warning);
   if (log.runs.length === 0 && log.keys.size === 0) throw new ConfigError(`${logArg} holds no herald records`);
+  if (outputs.rows) {
+    await exportRows(path, finalRows(log), outputs.rows, (chunk) => io.terminal.out.write(chunk));
+    return ExitCode.Ok;
+  }
   const report = buildReport(log);
+  if (outputs.html !== null) {
+    const page = renderPage(await collectPageData(path, report, finalRows(log)));
+    try {
+      writeFileSync(outputs.html, page);
+    } catch (error) {
+      throw new ConfigError(`--html ${String(options.html)}: cannot write the page (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    }
+  }
   if (options.json === true) {
     io.terminal.out.write(JSON.stringify(report) + '\n');
     return ExitCode.Ok;
@@ -78,5 +69,6 @@ export async function reportCommand(logArg: string, options: Readonly<Record<str
   );
   io.terminal.out.write(text + '\n');
   if (report.retryableWithAll === 0) io.terminal.out.write(`  ${'retry'.padEnd(10)} nothing to retry\n`);
+  if (outputs.html !== null) io.terminal.out.write(`  ${'page'.padEnd(10)} ${String(options.html)}\n`);
   return ExitCode.Ok;
 }

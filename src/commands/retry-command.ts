@@ -1,79 +1,90 @@
 /** `herald retry <log>`: send again the rows whose last record in a result log is failed. */
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadEnvFile } from '../config/env-file.js';
+import { holdLog, prepareRun } from '../campaign/prelude.js';
+import { preflight } from '../campaign/preflight.js';
+import { runCampaign } from '../campaign/run-campaign.js';
+import { idleReport, preflightStopReport } from '../campaign/run-report.js';
+import { RUN_ONLY_OPTIONS, absolutePaths, checkStoredSettings, resolveSettings } from '../campaign/settings.js';
 import { ConfigError, LogRefusedError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
-import { isRetryable, planRetry } from '../pipeline/plan-retry.js';
-import { lockLog } from '../results/log-lock.js';
+import { planRetry } from '../pipeline/plan-retry.js';
+import { planSource } from '../pipeline/row-source.js';
 import { foldLog } from '../results/log-state.js';
+import { isRetryable } from '../results/row-state.js';
+import { renderRunEnd } from '../ui/run-end.js';
+import { terminalObserver } from '../ui/run-observer.js';
 import { warn } from '../ui/terminal.js';
-import { createChannel } from './channel-factory.js';
 import type { CommandIO } from './command-io.js';
-import { idleReport, preflightStopReport, runCampaign } from './run-campaign.js';
-import { RUN_ONLY_OPTIONS, absolutePaths, resolveSettings } from './settings.js';
 import { shellLine } from './shell-words.js';
-import { verifyChannel } from './verify.js';
-
 
 /** Run `herald retry`; `given` holds only the flags typed on this command line. */
 export async function retryCommand(logArg: string, given: Readonly<Record<string, unknown>>, io: CommandIO): Promise<ExitCode> {
   const logPath = resolve(io.cwd, logArg);
-  try {
-    statSync(logPath);
-  } catch {
-    throw new ConfigError(`${logArg}: no such result log`);
-  }
+  if (!statSync(logPath, { throwIfNoEntry: false })) throw new ConfigError(`${logArg}: no such result log`);
   const outPath = given.out === undefined ? logPath : resolve(io.cwd, String(given.out));
   if (outPath !== logPath && statSync(outPath, { throwIfNoEntry: false })?.size) {
     throw new LogRefusedError(`${outPath} already exists: name a new file with --out, or leave --out out to append to ${logArg}`);
   }
-  const lock = lockLog(outPath, 'retry');
+  const held = await holdLog(outPath, 'retry', { keepRows: true });
   try {
-    const log = await foldLog(logPath, { keepRows: true });
+    const log = outPath === logPath && held.state ? held.state : await foldLog(logPath, { keepRows: true });
     for (const warning of log.warnings) warn(io.terminal, warning);
     const last = log.runs.at(-1);
     if (!last) throw new ConfigError(`${logArg} has no run record: it was not written by herald send`);
-    const inherited = Object.fromEntries(Object.entries(last.settings).filter(([name]) => !RUN_ONLY_OPTIONS.has(name)));
+    const inherited = Object.fromEntries(Object.entries(last.settings).filter(([name]) => !RUN_ONLY_OPTIONS.has(name) && given[name] === undefined));
+    checkStoredSettings(inherited, `${logArg}, its last run record`);
     const merged = { ...inherited, ...absolutePaths(given, io.cwd) };
-    const settings = resolveSettings(merged, typeof last.settings.cwd === 'string' ? last.settings.cwd : io.cwd);
     const all = given.all === true;
-    const count = [...log.keys.values()].filter((state) => isRetryable(state, all)).length;
+    const states = [...log.keys.values()];
+    const count = states.filter((state) => isRetryable(state, all)).length;
+    const cwd = typeof last.settings.cwd === 'string' ? last.settings.cwd : io.cwd;
     if (count === 0) {
-      const failedForGood = all ? 0 : [...log.keys.values()].filter((state) => isRetryable(state, true)).length;
+      // Nothing to send: no channel (its secrets may well be absent), just the reason.
+      const settings = resolveSettings(merged, cwd);
+      const failedForGood = all ? 0 : states.filter((state) => isRetryable(state, true)).length;
       const why = failedForGood > 0 ? `its ${failedForGood} failed row${failedForGood === 1 ? '' : 's'} failed for good (add --all to send them again)` : 'no failed rows';
       if (!settings.quiet) io.terminal.err.write(`herald retry: nothing to retry in ${logArg}: ${why}\n`);
       if (settings.json) io.terminal.out.write(JSON.stringify(idleReport('retry', settings.spec.name, outPath)) + '\n');
       return ExitCode.Ok;
     }
-    const env = settings.envFile ? loadEnvFile(settings.envFile, io.env) : io.env;
-    const channel = await createChannel(settings, env, io.terminal);
+    const { settings, channel } = await prepareRun(merged, cwd, io.env, io.terminal);
     try {
-      await verifyChannel(channel, settings, io.terminal, (detail) => {
+      await preflight(channel, settings, io.terminal, (detail) => {
         if (settings.json) io.terminal.out.write(JSON.stringify(preflightStopReport('retry', settings.spec.name, outPath, detail)) + '\n');
       });
-      const endsWithNewline = outPath === logPath ? log.endsWithNewline : true;
-      return await runCampaign(
+      const resumeCommand = shellLine(['herald', 'retry', ...io.argv.slice(1)]);
+      const observer = terminalObserver(io.terminal, {
+        quiet: settings.quiet,
+        total: settings.limit === null ? count : Math.min(count, settings.limit),
+        label: 'retry',
+        resumeCommand,
+        exit: io.exit,
+      });
+      const plan = planRetry(log, { channel, campaign: last.campaign, all, limit: settings.limit });
+      const result = await runCampaign(
         {
           settings,
           command: 'retry',
           input: null,
           logPath: outPath,
-          logEndsWithNewline: endsWithNewline,
+          logEndsWithNewline: outPath === logPath ? log.endsWithNewline : true,
           campaign: last.campaign,
           channel,
-          plan: planRetry(log, { channel, campaign: last.campaign, all, limit: settings.limit }),
-          total: settings.limit === null ? count : Math.min(count, settings.limit),
-          resumeCommand: shellLine(['herald', 'retry', ...io.argv.slice(1)]),
-          retryCommand: shellLine(['herald', 'retry', outPath]),
-          title: `herald retry ${logArg}`,
+          source: planSource(plan),
         },
-        io,
+        observer,
+        io.signals,
+      );
+      return renderRunEnd(
+        result,
+        { command: 'retry', channel: settings.spec.name, logPath: outPath, title: `herald retry ${logArg}`, resumeCommand, retryCommand: shellLine(['herald', 'retry', outPath]), quiet: settings.quiet, json: settings.json },
+        io.terminal,
       );
     } finally {
       await channel.close().catch(() => undefined);
     }
   } finally {
-    lock.release();
+    held.lock.release();
   }
 }

@@ -1,37 +1,30 @@
 /** `herald send <input>`: one message per row of a CSV/TSV/JSONL file, with a result log. */
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadEnvFile } from '../config/env-file.js';
+import { openRows } from '../campaign/open-rows.js';
+import { holdLog, prepareRun, resumeSettings } from '../campaign/prelude.js';
+import { preflight } from '../campaign/preflight.js';
+import { runCampaign } from '../campaign/run-campaign.js';
+import { preflightStopReport } from '../campaign/run-report.js';
+import type { RunSettings } from '../campaign/settings.js';
 import { ConfigError, LogRefusedError, UsageError } from '../errors.js';
 import type { ExitCode } from '../exit-codes.js';
 import { countRecords } from '../input/count-records.js';
-import { openInput, type OpenInput } from '../input/open-input.js';
+import type { OpenInput } from '../input/open-input.js';
 import { newCampaignId } from '../pipeline/idempotency.js';
 import { planRows } from '../pipeline/plan-rows.js';
-import { lockLog } from '../results/log-lock.js';
-import { foldLog, type LogState } from '../results/log-state.js';
-import { createChannel } from './channel-factory.js';
+import { planSource } from '../pipeline/row-source.js';
+import type { LogState } from '../results/log-state.js';
+import { renderRunEnd } from '../ui/run-end.js';
+import { terminalObserver } from '../ui/run-observer.js';
+import { warn } from '../ui/terminal.js';
 import type { CommandIO } from './command-io.js';
 import { dryRun } from './dry-run.js';
-import { verifyChannel } from './verify.js';
-import { preflightStopReport, runCampaign } from './run-campaign.js';
-import { resolveSettings, type RunSettings } from './settings.js';
 import { shellLine } from './shell-words.js';
-
 
 /** The default log path for an input. */
 export function defaultLogPath(input: string): string {
   return `${input}.results.jsonl`;
-}
-
-/** Whether a log file is there (even empty: the contract refuses any existing --out without --resume/--force). */
-function logExists(path: string): boolean {
-  try {
-    statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The command line that resumes this run. */
@@ -51,99 +44,69 @@ function refuseInputAsLog(input: string, logPath: string): void {
 }
 
 /**
- * On --resume, the key and recipient fields are the log's: taken from its last run when not
- * given, refused when given differently (other keys would send every row again).
+ * Whether the log may be used as asked: an existing log needs --resume or --force, and --resume
+ * never starts a new campaign silently in a log that holds no run record (truncated or replaced).
  */
-function resumeSettings(given: Readonly<Record<string, unknown>>, log: LogState, logPath: string): Record<string, unknown> {
-  const last = log.runs.at(-1);
-  if (!last) return { ...given };
-  if (given.channel !== undefined && given.channel !== last.channel) {
-    throw new ConfigError(`${logPath} was written by --channel ${last.channel}; resume it with the same channel`);
+function checkLogUse(given: Readonly<Record<string, unknown>>, log: string, exists: boolean, state: LogState | null, io: CommandIO): void {
+  if (exists && given.resume !== true && given.force !== true) {
+    throw new LogRefusedError(`${log} already exists: add --resume to continue it, or --force to append a new run that sends every row again`);
   }
-  const merged: Record<string, unknown> = { ...given };
-  for (const [flag, name] of [['--key', 'key'], ['--to', 'to']] as const) {
-    const logged = last.settings[name];
-    if (logged === undefined || logged === null) continue;
-    if (given[name] === undefined) merged[name] = logged;
-    else if (given[name] !== logged) {
-      throw new ConfigError(`${logPath} was written with ${flag} ${String(logged)}; resume it with the same ${flag} (or start over with --force)`);
-    }
+  if (given.resume !== true) return;
+  if (exists && state !== null && state.runs.length === 0) {
+    throw new LogRefusedError(`${log} holds no herald run record (emptied, truncated or replaced?): --resume will not start a new campaign in it; add --force instead of --resume to send every row again, or name another --out`);
   }
-  return merged;
+  if (!exists) warn(io.terminal, `${log} does not exist yet: a new campaign starts`);
 }
 
 /** Run `herald send`. */
 export async function sendCommand(inputArg: string, given: Readonly<Record<string, unknown>>, io: CommandIO): Promise<ExitCode> {
   if (given.resume === true && given.force === true) throw new UsageError('--resume and --force cannot go together: --resume continues the log, --force starts a new run in it');
   const input = inputArg === '-' ? '-' : resolve(io.cwd, inputArg);
-  const dry = given.dryRun === true;
-  if (input === '-' && given.out === undefined && !dry) throw new UsageError('--out is required when reading stdin (-)');
+  if (input === '-' && given.out === undefined && given.dryRun !== true) throw new UsageError('--out is required when reading stdin (-)');
   const logPath = given.out === undefined ? (input === '-' ? null : resolve(io.cwd, defaultLogPath(inputArg))) : resolve(io.cwd, String(given.out));
-  const exists = logPath !== null && logExists(logPath);
-  if (dry) {
-    const prior = given.resume === true && exists ? await foldLog(logPath) : null;
-    const raw = prior ? resumeSettings(given, prior, logPath!) : given;
-    const settings = resolveSettings(raw, io.cwd);
-    return dryRun(input, settings, settings.envFile ? loadEnvFile(settings.envFile, io.env) : io.env, io, prior);
-  }
+  if (given.dryRun === true) return dryRun(input, given, logPath, io);
   const log = logPath!;
   refuseInputAsLog(input, log);
-  if (exists && given.resume !== true && given.force !== true) {
-    throw new LogRefusedError(`${log} already exists: add --resume to continue it, or --force to append a new run that sends every row again`);
-  }
-  const lock = lockLog(log, 'send');
+  const held = await holdLog(log, 'send');
   try {
-    // Read the log only once it is ours: another run may have been finishing it.
-    const folded = exists ? await foldLog(log) : null;
-    const raw = given.resume === true && folded ? resumeSettings(given, folded, log) : given;
-    const settings = resolveSettings(raw, io.cwd);
-    const env = settings.envFile ? loadEnvFile(settings.envFile, io.env) : io.env;
-    const prior = { state: given.resume === true ? folded : null, endsWithNewline: folded?.endsWithNewline ?? true };
-    for (const warning of prior.state?.warnings ?? []) io.terminal.err.write(`herald: warning: ${warning}\n`);
-    const channel = await createChannel(settings, env, io.terminal);
-    const opened = await openInput({ path: input, ...(settings.format ? { format: settings.format } : {}), encoding: settings.encoding }).catch(async (error: unknown) => {
+    checkLogUse(given, log, held.exists, held.state, io);
+    const prior = given.resume === true ? held.state : null;
+    const { settings, channel } = await prepareRun(prior ? resumeSettings(given, prior) : given, io.cwd, io.env, io.terminal);
+    for (const warning of prior?.warnings ?? []) warn(io.terminal, warning);
+    const { opened, batches } = await openRows(input, settings, channel, (line) => warn(io.terminal, line)).catch(async (error: unknown) => {
       await channel.close();
       throw error;
     });
     try {
-      if (opened.columns && !opened.columns.includes(settings.keyField)) {
-        throw new ConfigError(`${inputArg} has no column '${settings.keyField}' (the key: use --key FIELD); its columns are: ${opened.columns.join(', ')}`);
-      }
-      await verifyChannel(channel, settings, io.terminal, (detail) => {
+      await preflight(channel, settings, io.terminal, (detail) => {
         if (settings.json) io.terminal.out.write(JSON.stringify(preflightStopReport('send', settings.spec.name, log, detail)) + '\n');
       });
-      const campaign = prior.state?.runs.at(-1)?.campaign ?? newCampaignId();
-      const plan = planRows(opened.batches, {
-        keyField: settings.keyField,
-        channel,
-        campaign,
-        prior: prior.state,
-        inDoubt: settings.inDoubt,
-        limit: settings.limit,
+      const campaign = prior?.runs.at(-1)?.campaign ?? newCampaignId();
+      const plan = planRows(batches, { keyField: settings.keyField, channel, campaign, prior, inDoubt: settings.inDoubt, limit: settings.limit });
+      const resumeCommand = resumeLine(io);
+      const observer = terminalObserver(io.terminal, {
+        quiet: settings.quiet,
+        total: await progressTotal(input, opened, settings, prior, io),
+        label: 'send',
+        resumeCommand,
+        exit: io.exit,
       });
-      return await runCampaign(
-        {
-          settings,
-          command: 'send',
-          input,
-          logPath: log,
-          logEndsWithNewline: prior.endsWithNewline,
-          campaign,
-          channel,
-          plan,
-          total: await progressTotal(input, opened, settings, prior.state, io),
-          resumeCommand: resumeLine(io),
-          retryCommand: shellLine(['herald', 'retry', log]),
-          title: `herald send ${inputArg}`,
-        },
-        io,
+      const result = await runCampaign(
+        { settings, command: 'send', input, logPath: log, logEndsWithNewline: held.state?.endsWithNewline ?? true, campaign, channel, source: planSource(plan) },
+        observer,
+        io.signals,
+      );
+      return renderRunEnd(
+        result,
+        { command: 'send', channel: settings.spec.name, logPath: log, title: `herald send ${inputArg}`, resumeCommand, retryCommand: shellLine(['herald', 'retry', log]), quiet: settings.quiet, json: settings.json },
+        io.terminal,
       );
     } finally {
       await opened.close();
       await channel.close().catch(() => undefined);
     }
   } finally {
-    lock.release();
+    held.lock.release();
   }
 }
 

@@ -1,24 +1,62 @@
 /**
- * Text encodings of an input file and how `--encoding auto` picks one: a byte order mark decides;
- * else bytes that are valid UTF-8 are UTF-8; else GB18030 (a superset of GBK, what Excel in China
- * writes). Pure functions over bytes: the reading lives in `sniff-source.ts`.
+ * Text encodings of an input file: the names `--encoding` accepts (`auto`, or any encoding
+ * iconv-lite knows), how they are spelled once resolved, and pure helpers over bytes (byte order
+ * marks, a UTF-8 sequence cut at a chunk's end). How `auto` decides lives in `encoding-sniffer.ts`.
  */
-import { isAscii, isUtf8 } from 'node:buffer';
+import iconv from 'iconv-lite';
+import { ConfigError } from '../errors.js';
 
-/** The values `--encoding` accepts. */
-export const ENCODING_OPTIONS = ['auto', 'utf8', 'gbk', 'gb18030', 'utf16le'] as const;
+/** The `--encoding` value that lets herald decide (a BOM; else UTF-8; else a statistical guess). */
+export const AUTO_ENCODING = 'auto';
 
-/** An `--encoding` value. */
-export type EncodingOption = (typeof ENCODING_OPTIONS)[number];
+/** Encodings named in help and in the message for an unknown name; any name iconv-lite knows is accepted. */
+export const EXAMPLE_ENCODINGS = ['utf8', 'gb18030', 'gbk', 'big5', 'shift_jis', 'euc-kr', 'windows-1252', 'latin1', 'utf16le'] as const;
 
-/** The encoding actually used to decode a file (`auto` resolved; UTF-16BE only from its BOM). */
-export type ResolvedEncoding = Exclude<EncodingOption, 'auto'> | 'utf16be';
+/** An `--encoding` value: `auto`, or an encoding name iconv-lite knows (`utf8`, `gb18030`, `windows-1252` …). */
+export type EncodingOption = string;
+
+/** The encoding actually used to decode a file, in its canonical spelling (`utf8`, `utf16le`, `gb18030`, `windows-1252` …). */
+export type ResolvedEncoding = string;
+
+/** Canonical spellings of the encodings herald treats specially, by their name with case and punctuation dropped. */
+const CANONICAL: Readonly<Record<string, ResolvedEncoding>> = {
+  utf8: 'utf8',
+  unicode11utf8: 'utf8',
+  utf16le: 'utf16le',
+  ucs2: 'utf16le',
+  utf16be: 'utf16be',
+  gbk: 'gbk',
+  cp936: 'gbk',
+  gb18030: 'gb18030',
+  latin1: 'latin1',
+  iso88591: 'latin1',
+  windows1252: 'windows-1252',
+  cp1252: 'windows-1252',
+  shiftjis: 'shift_jis',
+  sjis: 'shift_jis',
+  big5: 'big5',
+  euckr: 'euc-kr',
+  eucjp: 'euc-jp',
+};
 
 /**
- * Non-ASCII bytes that must be seen, all valid UTF-8, before `auto` settles on UTF-8. One GBK
- * character is valid UTF-8 by chance about one time in ten; eight in a row, almost never.
+ * Checks an `--encoding` value and returns it in canonical spelling (`UTF-8` → `utf8`, `CP1252` →
+ * `windows-1252`; other names lower-cased); throws ConfigError naming a few valid ones for a name
+ * iconv-lite does not know.
  */
-export const MIN_UTF8_EVIDENCE_BYTES = 16;
+export function parseEncodingOption(value: string): EncodingOption {
+  const name = value.trim().toLowerCase();
+  if (name === AUTO_ENCODING) return AUTO_ENCODING;
+  if (name === '' || !iconv.encodingExists(name)) {
+    throw new ConfigError(`--encoding "${value}" is not an encoding herald knows; use auto or one of ${EXAMPLE_ENCODINGS.join(', ')} (any name iconv-lite knows)`);
+  }
+  return CANONICAL[name.replace(/[^a-z0-9]/g, '')] ?? name;
+}
+
+/** Whether an encoding's code unit is two bytes (a line break is then two bytes too). */
+export function isUtf16(encoding: ResolvedEncoding): boolean {
+  return encoding === 'utf16le' || encoding === 'utf16be';
+}
 
 /** The byte order marks `auto` recognises, longest first. */
 const BOMS: readonly { readonly bytes: readonly number[]; readonly encoding: ResolvedEncoding }[] = [
@@ -53,66 +91,19 @@ export function incompleteUtf8Tail(bytes: Uint8Array): number {
   return 0;
 }
 
-/** Counts the bytes of `bytes` that are not ASCII. */
-function countNonAscii(bytes: Uint8Array): number {
-  let count = 0;
-  for (const byte of bytes) if (byte >= 0x80) count++;
-  return count;
+/** How encodings are named to users: `UTF-8`, `GB18030`, `Windows-1252` … */
+export function encodingName(encoding: ResolvedEncoding): string {
+  if (encoding === 'utf8') return 'UTF-8';
+  if (encoding.startsWith('utf16')) return `UTF-16${encoding.slice(5).toUpperCase()}`;
+  if (encoding.startsWith('windows-')) return `Windows-${encoding.slice(8)}`;
+  return encoding.toUpperCase();
 }
 
 /**
- * Decides `auto` from the first chunks of a file, fed in order: `push()` returns the encoding
- * once the bytes settle it (a BOM; invalid UTF-8; enough valid non-ASCII bytes), `end()` decides
- * with what was seen (all ASCII or too little evidence: UTF-8). Keeps at most 3 bytes between calls.
+ * One line saying how an input is decoded, for `--dry-run`, and for a warning when `auto` guessed:
+ * `recipients.csv is read as GB18030 (guessed from its bytes: name the encoding with --encoding if the text looks wrong)`.
  */
-export class EncodingSniffer {
-  private head: Uint8Array = new Uint8Array(0);
-  private headDone = false;
-  private carry: Uint8Array = new Uint8Array(0);
-  private evidence = 0;
-  private decided: ResolvedEncoding | undefined;
-
-  /** Feeds the next chunk; returns the encoding once decided (and keeps returning it). */
-  push(chunk: Uint8Array): ResolvedEncoding | undefined {
-    if (this.decided !== undefined) return this.decided;
-    if (!this.headDone) {
-      const head = concat(this.head, chunk);
-      if (mayBeBomPrefix(head)) {
-        this.head = head;
-        return undefined;
-      }
-      this.headDone = true;
-      this.head = new Uint8Array(0);
-      this.decided = bomEncoding(head);
-      if (this.decided !== undefined) return this.decided;
-      chunk = head;
-    }
-    if (this.carry.length === 0 && isAscii(chunk)) return undefined;
-    const bytes = concat(this.carry, chunk);
-    const tail = incompleteUtf8Tail(bytes);
-    const whole = bytes.subarray(0, bytes.length - tail);
-    this.carry = bytes.slice(bytes.length - tail);
-    if (!isUtf8(whole)) return (this.decided = 'gb18030');
-    this.evidence += countNonAscii(whole);
-    if (this.evidence >= MIN_UTF8_EVIDENCE_BYTES) this.decided = 'utf8';
-    return this.decided;
-  }
-
-  /** Decides with the bytes seen so far: at the end of the input, or when no more may be read. */
-  end(): ResolvedEncoding {
-    if (this.decided !== undefined) return this.decided;
-    const rest = this.headDone ? this.carry : this.head;
-    const bom = this.headDone ? undefined : bomEncoding(rest);
-    this.decided = bom ?? (rest.length === 0 || isUtf8(rest) ? 'utf8' : 'gb18030');
-    return this.decided;
-  }
-}
-
-/** Joins two byte arrays (the small carried tail and a chunk). */
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (a.length === 0) return b;
-  const joined = new Uint8Array(a.length + b.length);
-  joined.set(a, 0);
-  joined.set(b, a.length);
-  return joined;
+export function describeEncoding(label: string, choice: { readonly encoding: ResolvedEncoding; readonly guessed: boolean }): string {
+  const guess = choice.guessed ? ' (guessed from its bytes: name the encoding with --encoding if the text looks wrong)' : '';
+  return `${label} is read as ${encodingName(choice.encoding)}${guess}`;
 }

@@ -3,11 +3,10 @@
  * encoding, reads the header, and streams the records as items. Reading is pull-driven: the file
  * is read only as fast as the consumer takes items, with a few small buffers in between.
  */
-import { pipeline, type Readable, type Transform } from 'node:stream';
+import { finished, pipeline, type Readable, type Transform } from 'node:stream';
 import iconv from 'iconv-lite';
-import { ConfigError } from '../errors.js';
 import { createCsvParser, readCsv } from './csv-items.js';
-import { ENCODING_OPTIONS, type EncodingOption, type ResolvedEncoding } from './encoding.js';
+import { AUTO_ENCODING, parseEncodingOption, type EncodingOption, type ResolvedEncoding } from './encoding.js';
 import { STDIN_PATH, inputLabel, resolveFormat, type InputFormat } from './format.js';
 import { jsonlBatches } from './jsonl-items.js';
 import { openInputFile, openSource } from './open-source.js';
@@ -22,7 +21,11 @@ export interface OpenInputOptions {
   readonly path: string;
   /** The format; when absent it comes from the extension (`.csv`, `.tsv`, `.jsonl`, `.ndjson`). */
   readonly format?: string;
-  /** The text encoding. @default 'auto' (a BOM decides; else valid UTF-8 is UTF-8; else GB18030) */
+  /**
+   * The text encoding: any name iconv-lite knows, or `auto` (a BOM decides; else UTF-8 when the
+   * lines are, or all but a few; else GB18030 unless a statistical detector is sure of another).
+   * @default 'auto'
+   */
   readonly encoding?: EncodingOption;
   /** The stream `-` reads. @default process.stdin */
   readonly stdin?: NodeJS.ReadableStream;
@@ -31,8 +34,13 @@ export interface OpenInputOptions {
 /** An open input: what was resolved, and its records as a single-use stream of items. */
 export interface OpenInput {
   readonly format: InputFormat;
-  /** The encoding the input is decoded with (`auto` resolved). */
+  /** The encoding the input is decoded with (`auto` resolved), canonically spelled: `utf8`, `gb18030`, `windows-1252` … */
   readonly encoding: ResolvedEncoding;
+  /**
+   * Whether `auto` chose the encoding by statistics (the bytes are not UTF-8, or only mostly),
+   * rather than from a BOM, valid UTF-8 or `--encoding`: worth a warning naming the choice.
+   */
+  readonly guessed: boolean;
   /** The header's field names for CSV/TSV (trimmed, BOM dropped); null for JSONL. */
   readonly columns: readonly string[] | null;
   /** The records after the header, in order, in batches of what was read together; iterate once (or `items`). */
@@ -47,13 +55,12 @@ export interface OpenInput {
 
 /**
  * Opens an input for reading. Throws ConfigError with one line naming the file when it cannot be
- * read, its format is unknown, or (CSV/TSV) it has no header or a header name is empty or repeated.
+ * read, its format or encoding is unknown, or (CSV/TSV) it has no header or a header name is empty
+ * or repeated. Iterating its items may throw InputStoppedError, after every row before the point
+ * where the input cannot be read on (a quote never closed, a failed read).
  */
 export async function openInput(options: OpenInputOptions): Promise<OpenInput> {
-  const encodingOption = options.encoding ?? 'auto';
-  if (!(ENCODING_OPTIONS as readonly string[]).includes(encodingOption)) {
-    throw new ConfigError(`--encoding must be one of ${ENCODING_OPTIONS.join(', ')}; got "${encodingOption}"`);
-  }
+  const encodingOption = parseEncodingOption(options.encoding ?? AUTO_ENCODING);
   const { path } = options;
   // A file that cannot be read is reported before a format that cannot be told.
   const file = path === STDIN_PATH ? undefined : await openInputFile(path);
@@ -65,23 +72,26 @@ export async function openInput(options: OpenInputOptions): Promise<OpenInput> {
     throw err;
   }
   const source = await openSource(file ?? options.stdin ?? process.stdin, encodingOption);
+  // UTF-8 bytes go to the parser as they are (checked there, row by row); others are decoded first.
+  const utf8 = source.encoding === 'utf8';
   const stages: (Readable | Transform)[] = [source.stream];
-  if (format === 'jsonl' || source.encoding !== 'utf8') stages.push(decoder(source.encoding));
-  const parser = format === 'jsonl' ? undefined : createCsvParser(format === 'tsv' ? '\t' : ',');
+  if (!utf8) stages.push(decoder(source.encoding));
+  const parser = format === 'jsonl' ? undefined : createCsvParser(format === 'tsv' ? '\t' : ',', utf8);
   if (parser !== undefined) stages.push(parser);
 
   const done = new Promise<void>((resolve) => {
-    pipeline(stages, () => resolve());
+    if (stages.length === 1) finished(source.stream, () => resolve());
+    else pipeline(stages, () => resolve());
   });
   const close = async (): Promise<void> => {
     for (const stage of stages) stage.destroy();
     await done;
   };
-  const base = { format, encoding: source.encoding, bytesRead: () => source.bytesRead(), close };
+  const base = { format, encoding: source.encoding, guessed: source.guessed, bytesRead: () => source.bytesRead(), close };
 
   if (parser === undefined) {
-    const text = stages[stages.length - 1] as Readable;
-    const batches = jsonlBatches(text as AsyncIterable<string>, inputLabel(path));
+    const chunks = stages[stages.length - 1] as AsyncIterable<Buffer | string>;
+    const batches = jsonlBatches(chunks, inputLabel(path), utf8);
     return { ...base, columns: null, batches, items: flatten(batches) };
   }
   try {

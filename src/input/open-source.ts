@@ -6,7 +6,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { ConfigError } from '../errors.js';
-import type { EncodingOption, ResolvedEncoding } from './encoding.js';
+import { AUTO_ENCODING, type EncodingOption, type ResolvedEncoding } from './encoding.js';
 import { describeError } from './read-errors.js';
 import { sniffFile, sniffStream } from './sniff-source.js';
 
@@ -19,6 +19,8 @@ export interface InputSource {
   readonly stream: Readable;
   /** The encoding to decode with. */
   readonly encoding: ResolvedEncoding;
+  /** Whether `auto` chose it by statistics (not a BOM, not valid UTF-8, not given). */
+  readonly guessed: boolean;
   /** Bytes taken from the file or stdin so far (for a file: read from disk, buffered or not). */
   bytesRead(): number;
 }
@@ -74,9 +76,9 @@ export async function openSource(
     if (!regular) {
       return await streamSource(handle.createReadStream({ highWaterMark: READ_CHUNK_BYTES }), encoding);
     }
-    const resolved = encoding === 'auto' ? await sniffFile(handle) : encoding;
+    const choice = encoding === AUTO_ENCODING ? await sniffFile(handle) : { encoding, guessed: false };
     const stream = handle.createReadStream({ start: 0, highWaterMark: READ_CHUNK_BYTES });
-    return { stream, encoding: resolved, bytesRead: () => stream.bytesRead };
+    return { stream, ...choice, bytesRead: () => stream.bytesRead };
   } catch (err) {
     await handle.close().catch(() => undefined);
     throw new ConfigError(`cannot read input file ${path}: ${describeError(err)}`);
@@ -85,14 +87,14 @@ export async function openSource(
 
 /** A source over a stream that can be read only once (stdin, a named pipe). */
 async function streamSource(stream: Readable, encoding: EncodingOption): Promise<InputSource> {
-  const sniffed = encoding === 'auto' ? await sniffStream(stream) : { encoding, source: stream };
+  const sniffed = encoding === AUTO_ENCODING ? await sniffStream(stream) : { choice: { encoding, guessed: false }, source: stream };
   let bytes = 0;
   const counted = sniffed.source;
   counted.on('data', (chunk: Buffer | string) => {
     bytes += chunk.length;
   });
   counted.pause();
-  return { stream: counted, encoding: sniffed.encoding, bytesRead: () => bytes };
+  return { stream: counted, ...sniffed.choice, bytesRead: () => bytes };
 }
 
 /** `stdin` as a stream.Readable (wrapping an old-style stream if need be). */

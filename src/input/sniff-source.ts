@@ -5,7 +5,7 @@
  */
 import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { EncodingSniffer, type ResolvedEncoding } from './encoding.js';
+import { EncodingSniffer, type EncodingChoice } from './encoding-sniffer.js';
 
 /** Bytes per positional read while scanning a file. */
 export const SNIFF_CHUNK_BYTES = 64 * 1024;
@@ -14,7 +14,7 @@ export const SNIFF_CHUNK_BYTES = 64 * 1024;
 export const STDIN_SNIFF_LIMIT_BYTES = 1024 * 1024;
 
 /** Decides the encoding of an open file from its first bytes, reading only as far as needed. */
-export async function sniffFile(handle: FileHandle): Promise<ResolvedEncoding> {
+export async function sniffFile(handle: FileHandle): Promise<EncodingChoice> {
   const sniffer = new EncodingSniffer();
   const buffer = Buffer.allocUnsafe(SNIFF_CHUNK_BYTES);
   for (let position = 0; ; ) {
@@ -29,16 +29,17 @@ export async function sniffFile(handle: FileHandle): Promise<ResolvedEncoding> {
 /**
  * Decides the encoding of a stream from a prefix of at most `limit` bytes (more only if one chunk
  * overshoots), then puts the prefix back so the stream reads from its start again. Returns the
- * stream to read from: `stream` itself, or a replay of the prefix when the stream already ended.
+ * stream to read from: `stream` itself, or a replay of the prefix (in the chunks it came in) when
+ * the stream already ended.
  */
 export async function sniffStream(
   stream: Readable,
   limit: number = STDIN_SNIFF_LIMIT_BYTES,
-): Promise<{ encoding: ResolvedEncoding; source: Readable }> {
+): Promise<{ choice: EncodingChoice; source: Readable }> {
   const sniffer = new EncodingSniffer();
   const prefix: Buffer[] = [];
   let held = 0;
-  let decided: ResolvedEncoding | undefined;
+  let decided: EncodingChoice | undefined;
   while (decided === undefined && held < limit) {
     const chunk = await nextChunk(stream);
     if (chunk === null) break;
@@ -46,13 +47,13 @@ export async function sniffStream(
     held += chunk.length;
     decided = sniffer.push(chunk);
   }
-  const encoding = decided ?? sniffer.end();
-  const bytes = Buffer.concat(prefix);
+  const choice = decided ?? sniffer.end();
   if (stream.readableEnded) {
-    return { encoding, source: Readable.from([bytes], { objectMode: false }) };
+    return { choice, source: Readable.from(prefix, { objectMode: false }) };
   }
-  if (bytes.length > 0) stream.unshift(bytes);
-  return { encoding, source: stream };
+  // Put back chunk by chunk (last first), so the parser is fed in read-sized pieces.
+  for (let i = prefix.length - 1; i >= 0; i--) stream.unshift(prefix[i]);
+  return { choice, source: stream };
 }
 
 /** The next chunk of a paused stream as a Buffer, or null at its end; rejects on a stream error. */

@@ -3,9 +3,10 @@
  * recorded in-doubt): resend it with the same idempotency key, ask the provider first, or record it failed.
  */
 import type { Channel } from '../channels/channel.js';
+import type { IN_DOUBT_POLICIES } from '../config/defaults.js';
 
 /** --in-doubt values; `auto` follows the channel. */
-export type InDoubtPolicy = 'auto' | 'resend' | 'check' | 'fail';
+export type InDoubtPolicy = (typeof IN_DOUBT_POLICIES)[number];
 
 /** The decision for one in-doubt row. */
 export type InDoubtAction = 'resend' | 'check' | 'fail';

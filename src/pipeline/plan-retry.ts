@@ -5,13 +5,11 @@
  * first where the channel can; elsewhere they are resent, because the user asked.
  */
 import type { Channel } from '../channels/channel.js';
-import type { KeyState, LogState } from '../results/log-state.js';
+import type { LogState } from '../results/log-state.js';
 import { rowRecord } from '../results/row-record.js';
+import { isRetryable } from '../results/row-state.js';
 import { idempotencyKeyFor } from './idempotency.js';
 import type { PlannedItem } from './work-item.js';
-
-/** Classes of failed rows `herald retry` sends without --all. */
-const RETRIED_CLASSES = new Set(['retryable', 'throttled', 'in-doubt', 'fatal']);
 
 /** Settings of a retry plan. */
 export interface RetryPlanOptions<M> {
@@ -20,13 +18,6 @@ export interface RetryPlanOptions<M> {
   /** --all: every failed row, permanent ones included. */
   readonly all: boolean;
   readonly limit: number | null;
-}
-
-/** Whether `herald retry` would send a row in this state (with or without --all). */
-export function isRetryable(state: Pick<KeyState, 'status' | 'class'>, all: boolean): boolean {
-  if (state.status === 'failed') return all || RETRIED_CLASSES.has(state.class ?? '');
-  // Left waiting for a retry, or in flight, when a run stopped.
-  return state.status === 'pending';
 }
 
 /** Rows per array of the retry plan. */

@@ -5,9 +5,9 @@
  */
 import type { Channel } from '../channels/channel.js';
 import type { InputItem, RowFields } from '../input/row.js';
-import type { KeyState, LogState } from '../results/log-state.js';
-import { isDone } from '../results/log-state.js';
+import type { LogState } from '../results/log-state.js';
 import { rowRecord } from '../results/row-record.js';
+import { resumeStep } from '../results/row-state.js';
 import { idempotencyKeyOf, keyDigest } from './idempotency.js';
 import { inDoubtAction, type InDoubtPolicy } from './in-doubt.js';
 import { KeySet } from './key-set.js';
@@ -32,25 +32,6 @@ function keyOf(fields: RowFields, keyField: string): string | null {
   if (value === undefined || value === null) return null;
   const text = typeof value === 'string' ? value.trim() : typeof value === 'object' ? JSON.stringify(value) : String(value);
   return text === '' ? null : text;
-}
-
-/** Whether a key with this prior state is to be sent again on resume (and how). */
-type ResumeStep =
-  | { readonly act: 'skip' }
-  | { readonly act: 'fail' }
-  /** `inDoubt`: the last attempt's outcome is unknown; `check`: ask the provider before sending. */
-  | { readonly act: 'send'; readonly inDoubt: boolean; readonly check: boolean };
-
-const SEND_AGAIN: ResumeStep = { act: 'send', inDoubt: false, check: false };
-
-function resumeStep(state: KeyState, options: RowPlanOptions<unknown>): ResumeStep {
-  if (isDone(state)) return { act: 'skip' };
-  if (state.status === 'failed') return state.class === 'fatal' ? SEND_AGAIN : { act: 'skip' };
-  // pending: waiting for a retry after a definite failure, or in flight / in doubt.
-  if (state.class === 'retryable' || state.class === 'throttled') return SEND_AGAIN;
-  const action = inDoubtAction(options.inDoubt, options.channel);
-  if (action === 'fail') return { act: 'fail' };
-  return { act: 'send', inDoubt: true, check: action === 'check' };
 }
 
 /** The plan for `herald send`, in input order, one array per batch of input. */
@@ -102,10 +83,11 @@ class RowPlanner<M> {
       };
     }
     const state = prior?.keys.get(key);
-    const step = state ? resumeStep(state, options as RowPlanOptions<unknown>) : null;
+    const step = state ? resumeStep(state) : null;
     if (step?.act === 'skip') return null;
     const idempotencyKey = state?.idempotencyKey ?? idempotencyKeyOf(digest);
-    if (step?.act === 'fail') {
+    const inDoubt = step?.act === 'in-doubt' ? inDoubtAction(options.inDoubt, options.channel) : null;
+    if (inDoubt === 'fail') {
       return {
         kind: 'record',
         record: rowRecord({
@@ -132,8 +114,8 @@ class RowPlanner<M> {
       attempts: state?.attempts ?? 0,
       priorAttempts: state?.attempts ?? 0,
       throttledAttempts: 0,
-      firstAttemptAt: step?.act === 'send' && step.inDoubt && state ? state.at : null,
-      doubtSince: step?.act === 'send' && step.check && state ? state.at : null,
+      firstAttemptAt: inDoubt !== null && state ? state.at : null,
+      doubtSince: inDoubt === 'check' && state ? state.at : null,
     };
     return send;
   }

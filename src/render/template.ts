@@ -70,20 +70,22 @@ export type EscapeRule = { readonly escape: Escaper } | { readonly escapeAt: (pl
 
 /**
  * Compile a template once. The rule gives each placeholder its escaper (JSON bodies choose per
- * placeholder, to check that it stands inside a string).
+ * placeholder, to check that it stands inside a string). `literal`, when given, rewrites the text
+ * between placeholders once, after they were found (a webhook expands `${VAR}` there, so that a
+ * variable's value is never read as a placeholder).
  */
-export function compileTemplate(source: string, name: string, rule: EscapeRule): Template {
+export function compileTemplate(source: string, name: string, rule: EscapeRule, literal: (text: string) => string = (text) => text): Template {
   const placeholders = findPlaceholders(source, name);
   const literals: string[] = [];
   const slots: { field: string; escape: Escaper }[] = [];
   let last = 0;
   for (const p of placeholders) {
-    literals.push(source.slice(last, p.start));
+    literals.push(literal(source.slice(last, p.start)));
     const escape = 'escape' in rule ? rule.escape : rule.escapeAt(p);
     slots.push({ field: p.field, escape });
     last = p.end;
   }
-  literals.push(source.slice(last));
+  literals.push(literal(source.slice(last)));
   const fields = [...new Set(slots.map((s) => s.field))];
 
   return {

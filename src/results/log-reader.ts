@@ -4,6 +4,8 @@
  */
 import { createReadStream, openSync, readSync, closeSync, fstatSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { ConfigError } from '../errors.js';
+import { RecordShapeError, decodeRecord } from './codec.js';
 import type { LogRecord } from './record.js';
 
 /** What a scan learned about the file besides its records. */
@@ -32,14 +34,6 @@ function lastByteIsNewline(path: string): boolean {
 /** Warnings listed one by one before the rest are counted. */
 const MAX_WARNINGS = 5;
 
-function isRecord(value: unknown): value is LogRecord {
-  if (typeof value !== 'object' || value === null) return false;
-  const type = (value as { type?: unknown }).type;
-  if (type === 'run') return true;
-  // Row records written by any version carry key and status.
-  return 'status' in value && 'key' in value;
-}
-
 /** Call `visit` for every record of the log at `path`, in order. */
 export async function scanLog(path: string, visit: (record: LogRecord, lineNo: number) => void): Promise<LogScan> {
   const endsWithNewline = lastByteIsNewline(path);
@@ -67,12 +61,20 @@ export async function scanLog(path: string, visit: (record: LogRecord, lineNo: n
       pendingBad = lineNo;
       continue;
     }
-    if (!isRecord(parsed)) {
+    const record = decodeRecord(parsed);
+    if (record === null) {
       warn(`${path} line ${lineNo}: not a herald record; ignored`);
       continue;
     }
+    if (record instanceof RecordShapeError) {
+      // A damaged run record would hand its settings to resume and retry: refuse; a damaged row
+      // record is one row's story lost, like a torn line.
+      if ((parsed as { type?: unknown }).type === 'run') throw new ConfigError(`${path} line ${lineNo}: a damaged run record: ${record.message}; fix or remove that line`);
+      warn(`${path} line ${lineNo}: a damaged row record (${record.message}); ignored`);
+      continue;
+    }
     records++;
-    visit(parsed, lineNo);
+    visit(record, lineNo);
   }
   if (pendingBad !== null) {
     warn(

@@ -46,11 +46,6 @@ export interface FoldOptions {
   readonly keepRows?: boolean;
 }
 
-/** True when a status is final for good (resume never sends it again). */
-export function isDone(state: Pick<KeyState, 'status'>): boolean {
-  return state.status === 'sent' || state.status === 'invalid' || state.status === 'skipped';
-}
-
 function toState(record: RowRecord, keepRows: boolean): KeyState {
   const keep = keepRows && (record.status === 'failed' || record.status === 'pending');
   return {

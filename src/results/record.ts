@@ -3,13 +3,19 @@
  * A run record opens every run; every other line is a row record. A row's state is the last
  * row record for its key, not counting skipped/duplicate records.
  */
-import type { Outcome } from '../channels/channel.js';
-
 /** Version of the record format written by this herald. */
 export const RECORD_VERSION = 1;
 
-export type RowStatus = 'pending' | 'sent' | 'failed' | 'invalid' | 'skipped';
-export type RowClass = Outcome | 'invalid' | 'duplicate' | 'in-doubt';
+/** How a provider's answer is classified (a channel classifies; the pipeline decides). */
+export type Outcome = 'ok' | 'retryable' | 'throttled' | 'permanent' | 'fatal';
+
+/** Every status a row record may have. */
+export const ROW_STATUSES = ['pending', 'sent', 'failed', 'invalid', 'skipped'] as const;
+export type RowStatus = (typeof ROW_STATUSES)[number];
+
+/** Every class a row record may have. */
+export const ROW_CLASSES = ['ok', 'retryable', 'throttled', 'permanent', 'fatal', 'invalid', 'duplicate', 'in-doubt', 'suppressed'] as const;
+export type RowClass = (typeof ROW_CLASSES)[number];
 
 /** One run of `herald send` or `herald retry` against this log. */
 export interface RunRecord {

@@ -19,9 +19,8 @@ export interface RowRecordFields {
 let lastMs = -1;
 let lastIso = '';
 
-/** The current time as ISO 8601, formatted once per millisecond however many records share it. */
-function nowIso(): string {
-  const ms = Date.now();
+/** A time as ISO 8601, formatted once per millisecond however many records share it. */
+function isoAt(ms: number): string {
   if (ms !== lastMs) {
     lastMs = ms;
     lastIso = new Date(ms).toISOString();
@@ -29,8 +28,8 @@ function nowIso(): string {
   return lastIso;
 }
 
-/** A row record stamped with `at` (default: now). */
-export function rowRecord(fields: RowRecordFields, at?: Date): RowRecord {
+/** A row record stamped with `at` (ms since the epoch or a Date; default: now). */
+export function rowRecord(fields: RowRecordFields, at: number | Date = Date.now()): RowRecord {
   return {
     type: 'row',
     key: fields.key,
@@ -42,7 +41,7 @@ export function rowRecord(fields: RowRecordFields, at?: Date): RowRecord {
     messageId: fields.messageId ?? null,
     idempotencyKey: fields.idempotencyKey ?? null,
     latencyMs: fields.latencyMs ?? null,
-    at: at === undefined ? nowIso() : at.toISOString(),
+    at: isoAt(typeof at === 'number' ? Math.floor(at) : at.getTime()),
     line: fields.line,
     row: fields.row,
   };

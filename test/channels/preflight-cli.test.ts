@@ -24,7 +24,7 @@ async function closedPort(): Promise<number> {
 }
 
 function files(): void {
-  writeFileSync(join(ws.dir, 'rows.csv'), 'id,email,phone,openid,name\nr1,ann@example.com,+14155550101,oLVPpjqs9BhvzwPj5A-vTYAX3GLc,Ann\n');
+  writeFileSync(join(ws.dir, 'rows.csv'), 'id,email,phone,openid,name,code\nr1,ann@example.com,+14155550101,oLVPpjqs9BhvzwPj5A-vTYAX3GLc,Ann,1234\n');
   writeFileSync(join(ws.dir, 'note.txt'), 'From: news@shop.example\nSubject: Hi {{name}}\n\nHello {{name}}\n');
 }
 
@@ -87,7 +87,7 @@ describe('the preflight of every channel', () => {
     expect(fromEnv.code).toBe(1);
     expect(fromEnv.stderr).toContain(`cannot connect to 127.0.0.1:${port} (ECONNREFUSED: connection refused: nothing listens on that port): check HERALD_WEBHOOK_URL`);
     writeFileSync(join(ws.dir, 'rows.csv'), `id,port\nr1,${port}\n`);
-    const templated = await herald(['--channel', 'webhook', '--url', 'http://127.0.0.1:{{port}}/hook', '--retries', '0'], {});
+    const templated = await herald(['--channel', 'webhook', '--url', 'http://127.0.0.1:{{port}}/hook', '--allow-templated-host', '--retries', '0'], {});
     expect(templated.code, templated.stderr).toBe(3);
     expect(JSON.parse(templated.stdout)).toMatchObject({ codes: { ECONNREFUSED: 1 } });
   });

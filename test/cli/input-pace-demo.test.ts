@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { finished, runHerald, spawnHerald } from '../helpers/cli.js';
-import { lastByKey, writeCsv } from '../helpers/files.js';
+import { lastByKey, readLog, writeCsv } from '../helpers/files.js';
 import { useWorkspace } from '../helpers/workspace.js';
 
 const ws = useWorkspace();
@@ -35,25 +35,16 @@ describe('input encodings end to end', () => {
   });
 });
 
+// Pacing precision is tested with an injected clock (test/unit/pacing.test.ts) and measured by
+// `npm run bench`; here, as a process, only what a wall clock cannot make flaky: order and counts.
 describe('pacing', () => {
-  it('--rate 300/s is held at the receiver (generous tolerance: precise figures live in npm run bench)', async () => {
+  it('--rate sends every row once, in input order, and records the rate in the run record', async () => {
     const sink = await ws.startSink();
-    const csv = writeCsv(ws.dir, 900);
-    const result = await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--rate', '300/s', '--burst', '1', '--concurrency', '16', '--quiet']);
+    const csv = writeCsv(ws.dir, 30);
+    const result = await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--rate', '600/min', '--concurrency', '1', '--quiet']);
     expect(result.code).toBe(0);
-    const times = sink.requests.map((r) => r.at);
-    const seconds = (times.at(-1)! - times[0]!) / 1000;
-    const rate = (times.length - 1) / seconds;
-    expect(rate).toBeGreaterThan(300 * 0.95);
-    expect(rate).toBeLessThan(300 * 1.05);
-  });
-
-  it('fractional rates pace slow sends: 5 rows at 10/s take about 0.4 s between first and last', async () => {
-    const sink = await ws.startSink();
-    const csv = writeCsv(ws.dir, 5);
-    await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--rate', '600/min', '--quiet']);
-    const span = sink.requests.at(-1)!.at - sink.requests[0]!.at;
-    expect(span).toBeGreaterThanOrEqual(350);
+    expect(sink.requests.map((r) => (JSON.parse(r.body) as { id: string }).id)).toEqual(Array.from({ length: 30 }, (_, i) => `k${i}`));
+    expect(readLog(`${csv}.results.jsonl`)[0]).toMatchObject({ type: 'run', settings: { rate: '600/min' } });
   });
 });
 

@@ -2,7 +2,7 @@
 import { appendFileSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { finished, runHerald, spawnHerald } from '../helpers/cli.js';
+import { finished, runHerald, spawnHerald, waitFor } from '../helpers/cli.js';
 import { lastByKey, readLog, writeCsv } from '../helpers/files.js';
 import { useWorkspace } from '../helpers/workspace.js';
 
@@ -59,7 +59,7 @@ describe('result log', () => {
     const csv = writeCsv(ws.dir, 200);
     const first = spawnHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--concurrency', '2', '--quiet']);
     const firstDone = finished(first);
-    await new Promise((resolve) => setTimeout(resolve, 800));
+    await waitFor(() => sink.requests.length >= 2, 'the first run to be sending');
     const second = await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--resume']);
     expect(second.code).toBe(2);
     expect(second.stderr).toContain(`pid ${first.pid}`);

@@ -1,6 +1,6 @@
 /** Faults, kills and interruptions: herald as a process against receivers that misbehave. */
 import { describe, expect, it } from 'vitest';
-import { finished, runHerald, spawnHerald } from '../helpers/cli.js';
+import { finished, runHerald, spawnHerald, waitFor } from '../helpers/cli.js';
 import { lastByKey, rowRecords, writeCsv } from '../helpers/files.js';
 import { useWorkspace } from '../helpers/workspace.js';
 
@@ -111,7 +111,7 @@ describe('crash safety', () => {
     const log = `${csv}.results.jsonl`;
     const child = spawnHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--concurrency', '5']);
     const done = finished(child);
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    await waitFor(() => sink.requests.length >= 5, 'the first sends');
     child.kill('SIGINT');
     const result = await done;
     expect(result.code).toBe(130);
@@ -134,7 +134,7 @@ describe('crash safety', () => {
     const log = `${csv}.results.jsonl`;
     const child = spawnHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--concurrency', '4']);
     const done = finished(child);
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    await waitFor(() => sink.requests.length >= 4, 'the first sends');
     child.kill('SIGINT');
     await new Promise((resolve) => setTimeout(resolve, 200));
     child.kill('SIGINT');

@@ -1,12 +1,7 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import {
-  EncodingSniffer,
-  MIN_UTF8_EVIDENCE_BYTES,
-  bomEncoding,
-  incompleteUtf8Tail,
-  type ResolvedEncoding,
-} from '../../src/input/encoding.js';
+import { ConfigError } from '../../src/errors.js';
+import { bomEncoding, describeEncoding, incompleteUtf8Tail, parseEncodingOption, type ResolvedEncoding } from '../../src/input/encoding.js';
 
 const bytes = (...values: number[]): Buffer => Buffer.from(values);
 const utf8 = (text: string): Buffer => Buffer.from(text, 'utf8');
@@ -62,53 +57,43 @@ describe('incompleteUtf8Tail', () => {
   });
 });
 
-/** Feeds chunks to a fresh sniffer; returns the first decision, or end()'s. */
-function sniff(chunks: Buffer[]): { encoding: ResolvedEncoding; atChunk: number | 'end' } {
-  const sniffer = new EncodingSniffer();
-  for (const [i, chunk] of chunks.entries()) {
-    const decided = sniffer.push(chunk);
-    if (decided !== undefined) return { encoding: decided, atChunk: i };
-  }
-  return { encoding: sniffer.end(), atChunk: 'end' };
-}
-
-describe('EncodingSniffer', () => {
-  const chineseNames = '张三,李四,王五,赵六,孙七,周八';
-  const utf8Names = utf8(chineseNames);
-  const gbkNames = gbk(chineseNames);
-  const cases: [string, Buffer[], ResolvedEncoding, number | 'end'][] = [
-    // a UTF-8 BOM decides on the first chunk
-    ['utf-8 bom', [bytes(0xef, 0xbb, 0xbf, 0x61)], 'utf8', 0],
-    // a BOM split across chunks is still a BOM
-    ['utf-16le bom split', [bytes(0xff), bytes(0xfe, 0x61, 0x00)], 'utf16le', 1],
-    // a UTF-8 BOM split after two bytes
-    ['utf-8 bom split', [bytes(0xef, 0xbb), bytes(0xbf, 0x61)], 'utf8', 1],
-    // all ASCII: only the end can decide, and it is UTF-8
-    ['ascii only', [utf8('email\n'), utf8('a@b.c\n')], 'utf8', 'end'],
-    // GBK bytes are invalid UTF-8: GB18030 at the first non-ASCII chunk
-    ['gbk after ascii', [utf8('name\n'), gbkNames], 'gb18030', 1],
-    // enough valid UTF-8 Chinese decides UTF-8 at once
-    ['utf-8 chinese', [utf8('name\n'), utf8Names], 'utf8', 1],
-    // a 3-byte character cut between chunks is not taken for invalid UTF-8
-    ['utf-8 cut in a character', [Buffer.concat([utf8('x'), utf8Names.subarray(0, 4)]), utf8Names.subarray(4)], 'utf8', 1],
-    // GBK 中 (d6 d0) cut after d6, which looks like a UTF-8 lead: held back, then found invalid
-    ['gbk cut in a character', [bytes(0x61, 0xd6), Buffer.concat([bytes(0xd0), gbkNames])], 'gb18030', 1],
-    // one valid UTF-8 character is too little evidence: wait for more (the end here)
-    ['one utf-8 character', [utf8('name\n中\n'), utf8('a\n')], 'utf8', 'end'],
-    // GBK 隆 (c2 a1) happens to be valid UTF-8: too little evidence, so reading goes on
-    ['gbk 隆 valid as utf-8, then gbk', [Buffer.concat([utf8('a,'), gbk('隆'), utf8('\n')]), gbkNames], 'gb18030', 1],
-    // a file that ends inside a UTF-8 sequence is not UTF-8
-    ['truncated utf-8 at end', [bytes(0x61, 0xe4, 0xb8)], 'gb18030', 'end'],
-    // an empty input is UTF-8
-    ['empty', [], 'utf8', 'end'],
+describe('parseEncodingOption', () => {
+  const cases: [string, string][] = [
+    // auto, in any case
+    ['AUTO', 'auto'],
+    // the usual spellings of UTF-8 end up as utf8 (the fast path that skips decoding)
+    ['UTF-8', 'utf8'],
+    // Windows code page names and their aliases
+    ['CP1252', 'windows-1252'],
+    ['Windows-1252', 'windows-1252'],
+    // GBK's code page
+    ['cp936', 'gbk'],
+    // Japanese and Korean
+    ['Shift_JIS', 'shift_jis'],
+    ['EUC-KR', 'euc-kr'],
+    // UTF-16 little-endian, as Excel's "Unicode text"
+    ['UTF-16LE', 'utf16le'],
+    // a name iconv-lite knows that needs no canonical spelling: lower-cased
+    ['KOI8-R', 'koi8-r'],
   ];
-  it.each(cases)('%s', (_name, chunks, encoding, atChunk) => {
-    expect(sniff(chunks)).toEqual({ encoding, atChunk });
+  it.each(cases)('%s -> %s', (given, expected) => {
+    expect(parseEncodingOption(given)).toBe(expected);
   });
 
-  it('needs MIN_UTF8_EVIDENCE_BYTES of non-ASCII before settling on UTF-8', () => {
-    const sniffer = new EncodingSniffer();
-    expect(sniffer.push(utf8('é'.repeat(MIN_UTF8_EVIDENCE_BYTES / 2 - 1)))).toBeUndefined();
-    expect(sniffer.push(utf8('é'))).toBe('utf8');
+  it.each(['latin-42', '', 'utf9'])('refuses %j with a ConfigError listing valid names', (given) => {
+    expect(() => parseEncodingOption(given)).toThrow(ConfigError);
+    expect(() => parseEncodingOption(given)).toThrow(/use auto or one of utf8, gb18030, gbk, big5, shift_jis, euc-kr, windows-1252, latin1, utf16le/);
+  });
+});
+
+describe('describeEncoding', () => {
+  it('names the encoding as users know it, and says when it was a guess', () => {
+    expect(describeEncoding('list.csv', { encoding: 'utf8', guessed: false })).toBe('list.csv is read as UTF-8');
+    expect(describeEncoding('list.csv', { encoding: 'utf16le', guessed: false })).toBe('list.csv is read as UTF-16LE');
+    expect(describeEncoding('list.csv', { encoding: 'gb18030', guessed: true })).toBe(
+      'list.csv is read as GB18030 (guessed from its bytes: name the encoding with --encoding if the text looks wrong)',
+    );
+    expect(describeEncoding('stdin', { encoding: 'windows-1252', guessed: true })).toMatch(/^stdin is read as Windows-1252 \(guessed/);
+    expect(describeEncoding('a.csv', { encoding: 'shift_jis', guessed: false })).toBe('a.csv is read as SHIFT_JIS');
   });
 });

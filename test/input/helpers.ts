@@ -36,3 +36,18 @@ export async function readInput(options: OpenInputOptions): Promise<{ input: Ope
   const input = await openInput(options);
   return { input, items: await drain(input) };
 }
+
+/** Opens an input and reads it until it ends or throws; returns what was read and what it threw (if anything). */
+export async function readUntilStopped(options: OpenInputOptions): Promise<{ input: OpenInput; items: InputItem[]; error: unknown }> {
+  const input = await openInput(options);
+  const items: InputItem[] = [];
+  let error: unknown = undefined;
+  try {
+    for await (const item of input.items) items.push(item);
+  } catch (err) {
+    error = err;
+  } finally {
+    await input.close();
+  }
+  return { input, items, error };
+}

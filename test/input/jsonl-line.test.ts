@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonLineToItem } from '../../src/input/jsonl-items.js';
+import { jsonLineToItem, MAX_JSON_DEPTH } from '../../src/input/jsonl-items.js';
 import { LineSplitter, type SplitLine } from '../../src/input/line-splitter.js';
 import type { InputItem } from '../../src/input/row.js';
 
@@ -24,6 +24,11 @@ describe('jsonLineToItem', () => {
     ['number', '42', malformed('expected a JSON object, found a number')],
     // null
     ['null', 'null', malformed('expected a JSON object, found null')],
+    // nesting at the limit (the row object is level 1) is a row
+    ['deep at the limit', `{"a":${'['.repeat(MAX_JSON_DEPTH - 1)}${']'.repeat(MAX_JSON_DEPTH - 1)}}`, { kind: 'row', line: 2, sourceLine: 4, fields: { a: nested(MAX_JSON_DEPTH - 1) } }],
+    // one level more is refused, and so is a 9 KB line nested 4,500 levels (it overflowed the stack when serialised)
+    ['one level too deep', `{"a":${'['.repeat(MAX_JSON_DEPTH)}${']'.repeat(MAX_JSON_DEPTH)}}`, malformed('nested deeper than 64 levels of objects and arrays')],
+    ['4,500 levels', `{"email":"a@b.c","x":${'{"a":'.repeat(4500)}1${'}'.repeat(4500)}}`, malformed('nested deeper than 64 levels of objects and arrays')],
   ];
   it.each(cases)('%s', (_name, text, expected) => {
     expect(jsonLineToItem(text, 2, 4)).toEqual(expected);
@@ -36,6 +41,13 @@ describe('jsonLineToItem', () => {
   });
 });
 
+/** Arrays nested `levels` deep: [[…[]…]]. */
+function nested(levels: number): unknown {
+  let value: unknown[] = [];
+  for (let i = 1; i < levels; i++) value = [value];
+  return value;
+}
+
 /** The message JSON.parse gives for `text`. */
 function jsonError(text: string): string {
   try {
@@ -47,15 +59,16 @@ function jsonError(text: string): string {
 }
 
 /** Splits `chunks` with a splitter of the given limit; returns every line, the end included. */
-function split(chunks: string[], maxChars = 10): SplitLine[] {
-  const splitter = new LineSplitter(maxChars);
-  return [...chunks.flatMap((chunk) => splitter.push(chunk)), ...splitter.end()];
+function split(chunks: string[], maxBytes = 10): { text: string; tooLong: boolean }[] {
+  const splitter = new LineSplitter(maxBytes);
+  const lines: SplitLine[] = [...chunks.flatMap((chunk) => splitter.push(Buffer.from(chunk))), ...splitter.end()];
+  return lines.map((line) => (line.tooLong ? { text: '', tooLong: true } : { text: line.bytes.toString(), tooLong: false }));
 }
 
 describe('LineSplitter', () => {
-  const line = (text: string): SplitLine => ({ text, tooLong: false });
-  const tooLong: SplitLine = { text: '', tooLong: true };
-  const cases: [string, string[], SplitLine[]][] = [
+  const line = (text: string) => ({ text, tooLong: false });
+  const tooLong = { text: '', tooLong: true };
+  const cases: [string, string[], { text: string; tooLong: boolean }[]][] = [
     // lines in one chunk, the last with a line break
     ['one chunk', ['a\nb\n'], [line('a'), line('b')]],
     // the last line without a line break still comes out

@@ -1,10 +1,10 @@
 import { chmodSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/errors.js';
+import { ConfigError, InputStoppedError } from '../../src/errors.js';
 import { MAX_RECORD_BYTES } from '../../src/input/csv-items.js';
 import { openInput } from '../../src/input/open-input.js';
 import type { InputItem } from '../../src/input/row.js';
-import { readInput, scratch } from './helpers.js';
+import { readInput, readUntilStopped, scratch } from './helpers.js';
 
 const tmp = scratch();
 
@@ -85,28 +85,50 @@ describe('CSV records', () => {
     expect(items.map((item) => item.fields['height'])).toEqual(['5\'10"', '6\'1"']);
   });
 
-  it('ends with one malformed row when a quote is never closed', async () => {
+  it('stops with an InputStoppedError after the rows before a quote that is never closed', async () => {
     const path = tmp.write('open-quote.csv', 'email,name\na@b.c,Ann\nb@b.c,"Bob\nc@b.c,Cid\n');
-    const { items } = await readInput({ path });
-    expect(plain(items)).toEqual([
-      { kind: 'row', line: 1, sourceLine: 2, fields: { email: 'a@b.c', name: 'Ann' } },
-      {
-        kind: 'malformed',
-        line: 2,
-        sourceLine: 3,
-        reason: 'a quote opened in this record is never closed; reading stopped at line 3, later lines were not read',
-        fields: {},
-      },
-    ]);
+    const { items, error } = await readUntilStopped({ path });
+    expect(plain(items)).toEqual([{ kind: 'row', line: 1, sourceLine: 2, fields: { email: 'a@b.c', name: 'Ann' } }]);
+    expect(error).toBeInstanceOf(InputStoppedError);
+    expect((error as InputStoppedError).exitCode).toBe(1);
+    expect((error as Error).message).toBe(
+      `${path}: reading stopped at line 3: a quote opened in this record is never closed, so the lines after it cannot be read; fix the file, then run again with --resume to go on from there`,
+    );
   });
 
-  it('stops at a record longer than MAX_RECORD_BYTES (a quote left open in a big file)', async () => {
+  it('stops at a quote not closed within MAX_RECORD_BYTES, without reading the rest of a big file', async () => {
     const filler = 'x@example.com,Filler\n'.repeat(Math.ceil((MAX_RECORD_BYTES * 1.2) / 21));
     const path = tmp.write('runaway.csv', 'email,name\na@b.c,Ann\nb@b.c,"Bob\n' + filler);
+    const { input, items, error } = await readUntilStopped({ path });
+    expect(items).toHaveLength(1);
+    expect((error as Error).message).toMatch(/runaway\.csv: reading stopped at line 3: a quote opened in this record is not closed within 1048576 bytes, so the lines after it/);
+    expect(input.bytesRead()).toBeLessThan(MAX_RECORD_BYTES * 1.2);
+  });
+
+  it('skips an unquoted record longer than MAX_RECORD_BYTES as a malformed row and reads on at the next line', async () => {
+    // One just over the limit (parsed whole, then dropped) and one far over it (skipped as it streams by).
+    const justOver = 'y'.repeat(MAX_RECORD_BYTES + 10);
+    const farOver = 'z'.repeat(3 * MAX_RECORD_BYTES);
+    const path = tmp.write(
+      'huge-field.csv',
+      `email,name\r\na@b.c,Ann\r\nb@b.c,${justOver}\r\nc@b.c,Cid\r\nd@b.c,${farOver}\ne@b.c,"two\r\nlines"\r\nf@b.c,Fay`,
+    );
     const { items } = await readInput({ path });
-    expect(items).toHaveLength(2);
-    expect(items[1]).toMatchObject({ kind: 'malformed', line: 2, sourceLine: 3 });
-    expect((items[1] as { reason: string }).reason).toMatch(/longer than 1048576 bytes \(a quote left open\?\); reading stopped at line 3/);
+    const skipped = (line: number, sourceLine: number) => ({
+      kind: 'malformed',
+      line,
+      sourceLine,
+      reason: 'this record is longer than 1048576 bytes; it was skipped and reading went on at the next line',
+      fields: {},
+    });
+    expect(plain(items)).toEqual([
+      { kind: 'row', line: 1, sourceLine: 2, fields: { email: 'a@b.c', name: 'Ann' } },
+      skipped(2, 3),
+      { kind: 'row', line: 3, sourceLine: 4, fields: { email: 'c@b.c', name: 'Cid' } },
+      skipped(4, 5),
+      { kind: 'row', line: 5, sourceLine: 6, fields: { email: 'e@b.c', name: 'two\r\nlines' } },
+      { kind: 'row', line: 6, sourceLine: 8, fields: { email: 'f@b.c', name: 'Fay' } },
+    ]);
   });
 
   it('gives the columns and no items for a header-only file', async () => {
@@ -156,9 +178,12 @@ describe('inputs that cannot be read', () => {
     await expect(openInput({ path })).rejects.toThrow(/cannot read input file .*secret\.csv: permission denied/);
   });
 
-  it('an unknown --encoding is a ConfigError naming the flag', async () => {
+  it('an unknown --encoding is a one-line ConfigError naming the flag and a few valid names', async () => {
     const path = tmp.write('enc.csv', 'email\n');
-    // @ts-expect-error: a value from the command line that the types do not allow
-    await expect(openInput({ path, encoding: 'latin1' })).rejects.toThrow(/--encoding must be one of auto, utf8, gbk, gb18030, utf16le; got "latin1"/);
+    const error = await openInput({ path, encoding: 'latin-42' }).catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toBe(
+      '--encoding "latin-42" is not an encoding herald knows; use auto or one of utf8, gb18030, gbk, big5, shift_jis, euc-kr, windows-1252, latin1, utf16le (any name iconv-lite knows)',
+    );
   });
 });

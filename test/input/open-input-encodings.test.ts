@@ -43,11 +43,14 @@ describe('encoding fixtures', () => {
     expect(items.map((item) => ({ ...item.fields }))).toEqual(CONTACTS_FIELDS);
   });
 
-  it('an explicit encoding skips detection (GBK read as utf8 is garbled, not guessed)', async () => {
-    const { input, items } = await readInput({ path: join(FIXTURES, 'contacts-gbk.csv'), encoding: 'utf8' });
-    expect(input.encoding).toBe('utf8');
-    expect(items[0]?.fields['姓名']).toBeUndefined();
-    expect(JSON.stringify(items)).toContain('\uFFFD');
+  it('an explicit encoding skips detection: GBK read as utf8 makes rows with Chinese invalid, naming the bytes, not mojibake', async () => {
+    const path = tmp.write('gbk-as-utf8.csv', iconv.encode('email,name\nzhang@example.com,张伟\njose@example.com,Jose\n', 'gbk'));
+    const { input, items } = await readInput({ path, encoding: 'utf8' });
+    expect(input).toMatchObject({ encoding: 'utf8', guessed: false });
+    expect(items.map((item) => [item.kind, item.line, item.sourceLine])).toEqual([['malformed', 1, 2], ['row', 2, 3]]);
+    // 张伟 in GBK is D5 C5 CE B0; CE B0 happens to be valid UTF-8 (ΰ), so only D5 C5 is named
+    expect(items[0]).toMatchObject({ reason: 'bytes that are not UTF-8: D5 C5 (is the file in another encoding? name it with --encoding)' });
+    expect(items[0]?.fields['email']).toBe('zhang@example.com');
   });
 });
 

@@ -1,7 +1,7 @@
 import { PassThrough, Readable } from 'node:stream';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/errors.js';
+import { ConfigError, InputStoppedError } from '../../src/errors.js';
 import { openInput } from '../../src/input/open-input.js';
 import { STDIN_SNIFF_LIMIT_BYTES } from '../../src/input/sniff-source.js';
 import { CONTACTS_COLUMNS, CONTACTS_CSV, CONTACTS_FIELDS } from './contacts.js';
@@ -73,7 +73,7 @@ describe('stdin', () => {
     ['csv', 'email\na@b.c\nb@b.c\n'],
     // JSONL: two records arrive, then the pipe breaks
     ['jsonl', '{"email":"a@b.c"}\n{"email":"b@b.c"}\n'],
-  ])('a read error mid-stream (%s) is a ConfigError naming stdin and the last line read', async (format, text) => {
+  ])('a read error mid-stream (%s) stops reading with an InputStoppedError naming stdin and the last line read', async (format, text) => {
     const stdin = new PassThrough();
     stdin.write(text);
     const input = await openInput({ path: '-', format, encoding: 'utf8', stdin });
@@ -81,8 +81,8 @@ describe('stdin', () => {
     expect((await items.next()).value).toMatchObject({ fields: { email: 'a@b.c' } });
     stdin.destroy(new Error('pipe broke'));
     const error = await drainError(items);
-    expect(error).toBeInstanceOf(ConfigError);
-    expect((error as Error).message).toMatch(/^stdin: reading stopped after line [1-3]: pipe broke$/);
+    expect(error).toBeInstanceOf(InputStoppedError);
+    expect((error as Error).message).toMatch(/^stdin: reading stopped after line [1-3]: pipe broke; run again with --resume to go on from there$/);
     await input.close();
   });
 });

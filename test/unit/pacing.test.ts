@@ -95,7 +95,7 @@ describe('RunPacer', () => {
     const pacer = new RunPacer({ rate: 100, burst: 1, now: () => now });
     const admission = { probe: false };
     // One second in which most answers are throttled: the limit falls to what was accepted.
-    for (let i = 0; i < 100; i++, now += 10) pacer.record(i % 10 < 7 ? 'throttled' : 'ok', admission);
+    for (let i = 0; i < 100; i++, now += 10) pacer.record({ kind: i % 10 < 7 ? 'throttled' : 'ok' }, admission);
     now += 40_000; // past any storm pause
     pacer.tryAcquire(1);
     // Then quiet seconds: count the sends the pacer admits in each.
@@ -105,7 +105,7 @@ describe('RunPacer', () => {
       for (let ms = 0; ms < 1000; ms++, now++) {
         if (pacer.tryAcquire(1)) {
           admitted++;
-          pacer.record('ok', admission);
+          pacer.record({ kind: 'ok' }, admission);
         }
       }
       perSecond.push(admitted);

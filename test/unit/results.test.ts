@@ -7,7 +7,7 @@ import { LogWriter } from '../../src/results/log-writer.js';
 import { foldLog } from '../../src/results/log-state.js';
 import { lockLog } from '../../src/results/log-lock.js';
 import { rowRecord } from '../../src/results/row-record.js';
-import type { RowRecord } from '../../src/results/record.js';
+import type { RowRecord, RunRecord } from '../../src/results/record.js';
 import { tempDir } from '../helpers/cli.js';
 
 let dir: string;
@@ -20,10 +20,13 @@ function row(key: string | null, status: RowRecord['status'], extra: Partial<Row
   return { ...rowRecord({ key, status, line: Number(key?.slice(1) ?? 0) + 1, row: { id: key } }, at), ...extra };
 }
 
+/** A run record to open a log with. */
+const RUN: RunRecord = { type: 'run', v: 1, at: '2026-01-01T00:00:00.000Z', herald: '0', runId: 'r', campaign: 'c', command: 'send', channel: 'webhook', input: null, settings: {} };
+
 describe('LogWriter', () => {
   it('groups records appended while a write is in progress, and commit() resolves once they are on disk', async () => {
     const path = join(dir, 'log.jsonl');
-    const writer = LogWriter.open(path, true);
+    const writer = LogWriter.open(path, { endsWithNewline: true, first: RUN });
     const commits: Promise<void>[] = [];
     for (let i = 0; i < 100; i++) {
       writer.append(row(`k${i}`, 'pending'));
@@ -32,19 +35,38 @@ describe('LogWriter', () => {
     await commits[0];
     expect(readFileSync(path, 'utf8')).toContain('"key":"k0"');
     await Promise.all(commits);
-    expect(readFileSync(path, 'utf8').trim().split('\n')).toHaveLength(100);
+    expect(readFileSync(path, 'utf8').trim().split('\n')).toHaveLength(101);
     await writer.close();
+  });
+  it('creates a new log holding its run record, never an empty file', async () => {
+    const path = join(dir, 'log.jsonl');
+    const writer = LogWriter.open(path, { endsWithNewline: true, first: RUN });
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ type: 'run', campaign: 'c' });
+    await writer.close();
+  });
+  it('stops when the log is truncated or replaced under it', async () => {
+    const path = join(dir, 'log.jsonl');
+    const writer = LogWriter.open(path, { endsWithNewline: true, first: RUN });
+    writer.append(row('k1', 'sent'));
+    await writer.commit();
+    writeFileSync(path, '');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    writer.append(row('k2', 'sent'));
+    await expect(writer.commit()).rejects.toThrow(/truncated/);
+    await writer.close();
+    expect(writer.failed?.message).toMatch(/truncated/);
   });
   it('starts on a fresh line after a torn last line, and never truncates', async () => {
     const path = join(dir, 'log.jsonl');
     writeFileSync(path, '{"type":"row","key":"a","status":"sent"}\n{"type":"row","ke');
-    const writer = LogWriter.open(path, false);
+    const writer = LogWriter.open(path, { endsWithNewline: false, first: RUN });
     writer.append(row('k1', 'sent'));
     await writer.close();
     const lines = readFileSync(path, 'utf8').split('\n');
     expect(lines[0]).toBe('{"type":"row","key":"a","status":"sent"}');
     expect(lines[1]).toBe('{"type":"row","ke');
-    expect(JSON.parse(lines[2]!)).toMatchObject({ key: 'k1' });
+    expect(JSON.parse(lines[2]!)).toMatchObject({ type: 'run' });
+    expect(JSON.parse(lines[3]!)).toMatchObject({ key: 'k1' });
   });
 });
 

@@ -23,6 +23,8 @@ export async function create(setup: ChannelSetup): Promise<Channel> {
     bodyFile: options.body as string | undefined,
     cwd: setup.cwd,
     env: setup.env,
+    allowTemplatedHost: options.allowTemplatedHost === true,
+    secret: (value) => setup.secrets?.add(value),
   });
   const pool = { connections: setup.concurrency, timeoutMs: setup.timeoutMs, insecureTls: options.insecureTls === true };
   const connector = createWarmConnector(pool);

@@ -3,16 +3,17 @@
  * flags and rendered per row with the escaping its place needs.
  */
 import { readFileSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
+import { extname, isAbsolute, relative, resolve } from 'node:path';
 import { ConfigError } from '../../errors.js';
 import type { RowFields } from '../../input/row.js';
 import { envReferences, expandEnv } from '../../config/expand-env.js';
-import { asIs, headerValue, html, urlComponent } from '../../render/escape.js';
+import { asIs, headerValue, html } from '../../render/escape.js';
 import { compileJsonTemplate } from '../../render/json-template.js';
 import { rowJson } from '../../render/row-json.js';
 import { compileTemplate, type Template } from '../../render/template.js';
-import type { Prepared } from '../channel.js';
-import { encodeUrlText, hasDotSegment, urlTemplateSource } from './url-text.js';
+import type { Prepared, TemplateField } from '../channel.js';
+import { hasDotSegment } from './url-text.js';
+import { compileUrl } from './url-template.js';
 
 /** One rendered request. */
 export interface WebhookRequest {
@@ -33,6 +34,10 @@ export interface RequestSettings {
   readonly bodyFile: string | undefined;
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Let `{{…}}` stand in the URL's scheme, host and port (--allow-templated-host). */
+  readonly allowTemplatedHost?: boolean;
+  /** Called with every `${VAR}` value that is a secret (the run's redactor registers it). */
+  readonly secret?: (value: string) => void;
 }
 
 interface HeaderTemplate {
@@ -57,14 +62,21 @@ const BODY_KINDS: Readonly<Record<string, { readonly json: boolean; readonly esc
   '.txt': { json: false, escape: asIs, contentType: 'text/plain; charset=utf-8' },
 };
 
-function parseHeader(flag: string, env: RequestSettings['env']): HeaderTemplate {
+function parseHeader(flag: string, env: RequestSettings['env'], secret: (value: string) => void): HeaderTemplate {
   const colon = flag.indexOf(':');
   const name = colon === -1 ? '' : flag.slice(0, colon).trim();
   if (!TOKEN.test(name)) throw new ConfigError(`--header '${flag.replace(/\$\{[^}]*\}/g, '${…}')}': expected "Name: value"`);
   if (RESERVED_HEADERS.has(name.toLowerCase())) throw new ConfigError(`--header ${name}: herald sets this header itself`);
   const shown = flag.slice(colon + 1).trim();
-  const value = compileTemplate(expandEnv(shown, env, `--header ${name}`), `--header ${name}`, { escape: headerValue });
-  return { name, value, shown };
+  const label = `--header ${name}`;
+  // ${VAR} is expanded in the typed text between placeholders only: its value is never a template.
+  const expand = (text: string) =>
+    expandEnv(text, env, label, (value) => {
+      secret(value);
+      if (/[\r\n]/.test(value)) throw new ConfigError(`${label}: a \${…} value holds a line break, which cannot go into a header`);
+      return value;
+    });
+  return { name, value: compileTemplate(shown, label, { escape: headerValue }, expand), shown };
 }
 
 function splitOrigin(url: string): { origin: string; rest: string } | null {
@@ -87,26 +99,20 @@ export class RequestTemplate {
   readonly urlHasSecrets: boolean;
   /** Whether rendered paths are checked for `.`/`..` segments made by values. */
   private readonly guardDotSegments: boolean;
+  /** `--body FILE` as the user would look for it. */
+  private readonly bodyWhere: string = '--body';
 
   constructor(settings: RequestSettings) {
     this.method = settings.method.toUpperCase();
     if (!TOKEN.test(this.method)) throw new ConfigError(`--method '${settings.method}': not an HTTP method`);
     this.shownUrl = settings.url;
     this.urlHasSecrets = envReferences(settings.url).length > 0;
-    const url = expandEnv(urlTemplateSource(settings.url, '--url'), settings.env, '--url', encodeUrlText);
-    const split = splitOrigin(url);
-    if (split) {
-      checkUrl(split.origin + '/', settings.url);
-      this.origin = split.origin;
-      this.pathTemplate = compileTemplate(split.rest, '--url', { escape: urlComponent });
-    } else {
-      this.origin = null;
-      this.pathTemplate = compileTemplate(url, '--url', { escape: urlComponent });
-      if (!/^\{\{|^https?:\/\//i.test(url)) throw new ConfigError(`--url '${settings.url}': expected an http:// or https:// URL`);
-    }
-    // Values may not make a `.` or `..` path segment, unless the URL as typed already has one.
-    this.guardDotSegments = !this.pathTemplate.isConstant && !hasDotSegment(split?.rest.replace(/\{\{[^{}]*\}\}/g, 'x') ?? '');
-    this.headers = settings.headers.map((flag) => parseHeader(flag, settings.env));
+    const secret = settings.secret ?? (() => undefined);
+    const url = compileUrl(settings.url, { env: settings.env, allowTemplatedHost: settings.allowTemplatedHost === true, secret });
+    this.origin = url.origin;
+    this.pathTemplate = url.rest;
+    this.guardDotSegments = url.guardDotSegments;
+    this.headers = settings.headers.map((flag) => parseHeader(flag, settings.env, secret));
     const sendsBody = !METHODS_WITHOUT_BODY.has(this.method);
     if (settings.bodyFile !== undefined) {
       const path = resolve(settings.cwd, settings.bodyFile);
@@ -118,6 +124,7 @@ export class RequestTemplate {
       }
       const kind = BODY_KINDS[extname(path).toLowerCase()] ?? BODY_KINDS['.txt']!;
       this.body = kind.json ? compileJsonTemplate(source, settings.bodyFile) : compileTemplate(source, settings.bodyFile, { escape: kind.escape });
+      this.bodyWhere = `--body ${shownPath(path, settings.cwd)}`;
       this.contentType = kind.contentType;
     } else {
       this.body = null;
@@ -168,16 +175,23 @@ export class RequestTemplate {
     return url.replace(/\?.*$/, '').replace(/^(https?:\/\/)[^/@]*@/i, '$1');
   }
 
+  /** Every `{{field}}` the URL, headers and body use, with where; without --body the row itself is the body and needs none. */
+  templateFields(): TemplateField[] {
+    return [
+      ...this.pathTemplate.fields.map((field) => ({ field, where: '--url' })),
+      ...this.headers.flatMap((header) => header.value.fields.map((field) => ({ field, where: `--header ${header.name}` }))),
+      ...(this.body?.fields ?? []).map((field) => ({ field, where: this.bodyWhere })),
+    ];
+  }
+
   /** The headers as typed, for --dry-run (values from the environment stay `${VAR}`). */
   shownHeaders(): string[] {
     return this.headers.map((h) => `${h.name}: ${h.shown}`);
   }
 }
 
-function checkUrl(url: string, shown: string): void {
-  try {
-    new URL(url);
-  } catch {
-    throw new ConfigError(`--url '${shown}': not a valid URL`);
-  }
+/** A file's path relative to the folder the user works in, when it lies inside it. */
+function shownPath(path: string, cwd: string): string {
+  const inside = relative(cwd, path);
+  return inside !== '' && !inside.startsWith('..') && !isAbsolute(inside) ? inside : path;
 }

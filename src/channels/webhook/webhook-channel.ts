@@ -1,7 +1,7 @@
 /** The webhook channel: one HTTP request per row over an undici keep-alive agent, with Idempotency-Key. */
 import type { Agent } from 'undici';
 import type { RowFields } from '../../input/row.js';
-import { DEDUPE_FOREVER, type Channel, type Prepared, type SendContext, type SendResult } from '../channel.js';
+import { DEDUPE_FOREVER, type Channel, type Prepared, type SendContext, type SendResult, type TemplateField } from '../channel.js';
 import { answerHeader, exchange } from '../http/exchange.js';
 import { unreachableFrom, type EndpointTarget } from '../http/unreachable.js';
 import type { WarmConnector } from '../http/warm-connector.js';
@@ -49,6 +49,10 @@ export class WebhookChannel implements Channel<WebhookRequest> {
     if (this.preflight === null) return null;
     const error = await this.preflight.connector.warmUp(this.preflight.target.url, signal);
     return error === null ? null : unreachableFrom(error, this.preflight.target);
+  }
+
+  templateFields(): TemplateField[] {
+    return this.template.templateFields();
   }
 
   prepare(fields: RowFields): Prepared<WebhookRequest> {

@@ -29,20 +29,21 @@ type PostOutcome =
   | { readonly kind: 'result'; readonly result: SendResult }
   | { readonly kind: 'rejected'; readonly code: string; readonly errmsg: string };
 
-/** Replace every secret in a result's detail by '***'. */
-function scrub(result: SendResult, secrets: readonly (string | null)[]): SendResult {
-  const detail = result.detail;
-  if (detail === undefined) return result;
-  let clean = detail;
-  for (const secret of secrets) if (secret) clean = clean.split(secret).join('***');
-  return clean === detail ? result : { ...result, detail: clean };
-}
-
 interface Network {
   readonly sendPool: Pool;
   readonly tokenPool: Pool;
   readonly keeper: TokenKeeper;
-  readonly secret: string;
+}
+
+/** A token source that registers every access token it hands out with the run's redactor. */
+function registering(source: TokenSource, setup: ChannelSetup): TokenSource {
+  return {
+    async fetch(rejected, signal) {
+      const answer = await source.fetch(rejected, signal);
+      if (answer.ok) setup.secrets?.add(answer.token.value);
+      return answer;
+    },
+  };
 }
 
 function openNetwork(settings: WechatSettings, setup: ChannelSetup, host: string): Network | null {
@@ -68,8 +69,10 @@ function openNetwork(settings: WechatSettings, setup: ChannelSetup, host: string
       warn: (message) => setup.warn(message),
     });
   }
-  const keeper = new TokenKeeper({ source, timeoutMs: setup.timeoutMs, now });
-  return { sendPool, tokenPool, keeper, secret: settings.secret };
+  // The AppSecret is among the credentials the command layer registers; the tokens only we see.
+  setup.secrets?.add(settings.secret);
+  const keeper = new TokenKeeper({ source: registering(source, setup), timeoutMs: setup.timeoutMs, now });
+  return { sendPool, tokenPool, keeper };
 }
 
 /** The wechat channel for one run. */
@@ -106,14 +109,14 @@ class WechatChannel implements Channel<WechatMessage> {
     for (let rejections = 0; token.ok; rejections++) {
       const used = token.token.value;
       const outcome = await this.#post(net, body, used, ctx.signal);
-      if (outcome.kind === 'result') return scrub(outcome.result, [net.secret, used]);
+      if (outcome.kind === 'result') return outcome.result;
       // WeChat refused the token, so the message was not sent: send again with the next one.
       token = await net.keeper.rejected(used, outcome.code, outcome.errmsg, ctx.signal);
       if (token.ok && rejections >= 1) {
         return { outcome: 'retryable', code: outcome.code, detail: `WeChat rejected the access token twice (${outcome.code} ${outcome.errmsg})` };
       }
     }
-    return scrub(token.result, [net.secret]);
+    return token.result;
   }
 
   async #post(net: Network, body: string, token: string, signal: AbortSignal): Promise<PostOutcome> {
@@ -137,7 +140,7 @@ class WechatChannel implements Channel<WechatMessage> {
       // Nothing listens there, or no such host: say so now, naming the variable, without retrying.
       const code = answer.result.code;
       if (isUnreachableCode(code)) return unreachableResult(code, { url: new URL(this.#settings.origin), setting: 'HERALD_WECHAT_ENDPOINT', insecureTlsFlag: false });
-      last = scrub(answer.result, [net.secret]);
+      last = answer.result;
       if (last.outcome === 'fatal') return last;
       if (attempt < VERIFY_ATTEMPTS) await sleep(500 * 2 ** attempt, undefined, { signal }).catch(() => undefined);
     }

@@ -3,6 +3,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { create } from '../../../src/channels/wechat/channel.js';
 import type { Channel } from '../../../src/channels/channel.js';
+import { redacting } from '../../../src/channels/redacting-channel.js';
+import { REDACTED } from '../../../src/channels/secrets.js';
 import { start, type WechatMockServer } from '../../../src/mock/wechat/server.js';
 import { channelSetup, drive, openids, tally } from './drive.js';
 
@@ -22,7 +24,8 @@ afterEach(async () => {
 async function open(simOptions: Record<string, unknown>, concurrency: number, env: Record<string, string> = {}) {
   sim = await start({ seed: 7, ...simOptions }, () => undefined);
   const setup = channelSetup({ ...sim.env, ...env }, OPTIONS, { concurrency });
-  channel = await create(setup);
+  // As the command layer does: everything the channel says passes through the run's redactor.
+  channel = redacting(await create(setup), setup.secrets);
   return { sim, channel, setup };
 }
 
@@ -62,6 +65,17 @@ describe('wechat channel', () => {
     expect(tally(result.outcomes)).toEqual({ 'sent/ok': 37, 'failed/permanent': 3 });
     expect(result.outcomes.get(ids[3]!)).toMatchObject({ code: '43004', attempts: 1 });
     expect(result.outcomes.get(ids[20]!)).toMatchObject({ code: '43101', attempts: 1 });
+  });
+
+  it('registers its AppSecret and every access token it gets with the run\'s redactor', async () => {
+    const { sim, channel, setup } = await open({}, 2);
+    expect(await channel.verify!(AbortSignal.timeout(10_000))).toBeNull();
+    const response = await fetch(`${sim.url}/cgi-bin/stable_token`, {
+      method: 'POST',
+      body: JSON.stringify({ grant_type: 'client_credential', appid: sim.env['WECHAT_APPID'], secret: sim.env['WECHAT_APPSECRET'] }),
+    });
+    const token = ((await response.json()) as { access_token: string }).access_token;
+    expect(setup.secrets.redact(`token ${token} and secret ${sim.env['WECHAT_APPSECRET']!}`)).toBe(`token ${REDACTED} and secret ${REDACTED}`);
   });
 
   it('fails verify for a wrong secret or appid, naming the variable, before any send', async () => {

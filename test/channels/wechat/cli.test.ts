@@ -117,7 +117,7 @@ describe('herald send --channel wechat', () => {
 
   it('records answers lost to a timeout in-doubt by default (WeChat cannot be asked), and herald retry finishes them without a second message', async () => {
     const server = await setUp({ delayRate: 0.1, delay: 3000 });
-    const run = await herald(['send', csv(openids(200)), ...TEMPLATE_ARGS, '--timeout', '300ms', '--concurrency', '16'], server.env);
+    const run = await herald(['send', csv(openids(200)), ...TEMPLATE_ARGS, '--timeout', '1500ms', '--concurrency', '16'], server.env);
     expect(run.code).toBe(3);
     const states = countStates(LOG());
     expect(states['failed/in-doubt']).toBe(server.counters.delayed);
@@ -132,7 +132,7 @@ describe('herald send --channel wechat', () => {
 
   it('with --in-doubt resend, resends answers lost to a timeout within the 10-minute window: every follower gets one message', async () => {
     const server = await setUp({ delayRate: 0.1, delay: 3000 });
-    const run = await herald(['send', csv(openids(200)), ...TEMPLATE_ARGS, '--timeout', '300ms', '--concurrency', '16', '--in-doubt', 'resend'], server.env);
+    const run = await herald(['send', csv(openids(200)), ...TEMPLATE_ARGS, '--timeout', '1500ms', '--concurrency', '16', '--in-doubt', 'resend'], server.env);
     expect(run.code).toBe(0);
     expect(countStates(LOG())).toEqual({ 'sent/ok': 200 });
     expect(server.counters.delayed).toBeGreaterThan(5);

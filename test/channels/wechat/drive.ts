@@ -111,6 +111,6 @@ export function channelSetup(
   env: Readonly<Record<string, string | undefined>>,
   options: Readonly<Record<string, unknown>>,
   overrides: Partial<ChannelSetup> = {},
-): ChannelSetup & { warnings: string[] } {
+): ReturnType<typeof testSetup> {
   return testSetup({ toField: 'openid', concurrency: 16, timeoutMs: 10_000 }, env, options, overrides);
 }

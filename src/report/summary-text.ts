@@ -1,7 +1,7 @@
 /** The end-of-run summary and `herald report` as text for people. */
-import type { Paint } from './terminal.js';
+import type { Paint } from '../ui/terminal.js';
 import { formatDuration } from '../config/parse-duration.js';
-import type { SummaryJson } from '../report/summary.js';
+import type { SummaryJson } from './summary.js';
 
 /** Extra facts printed with a summary. */
 export interface SummaryContext {

@@ -8,7 +8,7 @@ import type { RunSettings } from './settings.js';
  * Run `channel.verify` if it has one: a fatal answer stops the run before any row is sent (exit 1),
  * after `onFatal` (which prints the --json summary of a run that sent nothing).
  */
-export async function verifyChannel(channel: Channel, settings: RunSettings, terminal: Terminal, onFatal: (detail: string) => void): Promise<void> {
+export async function preflight(channel: Channel, settings: RunSettings, terminal: Terminal, onFatal: (detail: string) => void): Promise<void> {
   if (!channel.verify) return;
   const result = await channel.verify(AbortSignal.timeout(Math.max(settings.timeoutMs, 5000)));
   if (!result || result.outcome === 'ok') return;

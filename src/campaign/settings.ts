@@ -6,19 +6,18 @@ import { resolve } from 'node:path';
 import { Option } from 'commander';
 import { findChannel, CHANNELS } from '../channels/registry.js';
 import type { ChannelSpec } from '../channels/spec.js';
-import { UsageError } from '../errors.js';
+import { ConfigError, UsageError } from '../errors.js';
 import { parseDuration } from '../config/parse-duration.js';
 import { parseInteger } from '../config/parse-integer.js';
 import { parseRate } from '../config/parse-rate.js';
+import { DEFAULT_GRACE, DEFAULT_IN_DOUBT, DEFAULT_RETRIES, DEFAULT_TIMEOUT, IN_DOUBT_POLICIES, INPUT_FORMATS, MAX_CONCURRENCY, MAX_RETRIES } from '../config/defaults.js';
 import type { InDoubtPolicy } from '../pipeline/in-doubt.js';
 
 /** Input formats herald reads. */
-export type InputFormat = 'csv' | 'tsv' | 'jsonl';
-/** Input encodings herald reads. */
-export type InputEncoding = 'auto' | 'utf8' | 'gbk' | 'gb18030' | 'utf16le';
+export type InputFormat = (typeof INPUT_FORMATS)[number];
+/** An input encoding: `auto`, or any name iconv-lite knows (checked when the flag is parsed and when the input opens). */
+export type InputEncoding = string;
 
-/** Largest --concurrency accepted. */
-export const MAX_CONCURRENCY = 1024;
 
 /** The checked settings of one run. */
 export interface RunSettings {
@@ -66,6 +65,14 @@ export function absolutePaths(raw: Readonly<Record<string, unknown>>, cwd: strin
   return out;
 }
 
+/** A value that must be one of `choices` (a stored run record may hold anything), or undefined. */
+function oneOf<T extends string>(value: unknown, choices: readonly T[], flag: string): T | undefined {
+  const given = text(value);
+  if (given === undefined) return undefined;
+  if (!(choices as readonly string[]).includes(given)) throw new UsageError(`${flag} '${given}': expected one of ${choices.join(', ')}`);
+  return given as T;
+}
+
 function positive(ms: number, flag: string, given: string | undefined): number {
   if (ms <= 0) throw new UsageError(`${flag} '${given}': expected a duration above zero, like 500ms or 10s`);
   return ms;
@@ -90,16 +97,16 @@ export function resolveSettings(given: Readonly<Record<string, unknown>>, cwd: s
     spec,
     toField,
     keyField,
-    format: text(raw.format) as InputFormat | undefined,
+    format: oneOf(raw.format, INPUT_FORMATS, '--format'),
     encoding: (text(raw.encoding) ?? 'auto') as InputEncoding,
     concurrency: parseInteger(text(raw.concurrency) ?? String(spec.defaultConcurrency), '--concurrency', 1, MAX_CONCURRENCY),
     rate,
     burst: burstText === undefined ? undefined : parseInteger(burstText, '--burst', 1),
-    retries: parseInteger(text(raw.retries) ?? '3', '--retries', 0, 100),
-    timeoutMs: positive(parseDuration(text(raw.timeout) ?? '10s', '--timeout'), '--timeout', text(raw.timeout)),
-    graceMs: parseDuration(text(raw.grace) ?? '30s', '--grace'),
+    retries: parseInteger(text(raw.retries) ?? String(DEFAULT_RETRIES), '--retries', 0, MAX_RETRIES),
+    timeoutMs: positive(parseDuration(text(raw.timeout) ?? DEFAULT_TIMEOUT, '--timeout'), '--timeout', text(raw.timeout)),
+    graceMs: parseDuration(text(raw.grace) ?? DEFAULT_GRACE, '--grace'),
     limit: limitText === undefined ? null : parseInteger(limitText, '--limit', 1),
-    inDoubt: (text(raw.inDoubt) ?? 'auto') as InDoubtPolicy,
+    inDoubt: oneOf<InDoubtPolicy>(raw.inDoubt, IN_DOUBT_POLICIES, '--in-doubt') ?? DEFAULT_IN_DOUBT,
     dryRun: raw.dryRun === true,
     json: raw.json === true,
     quiet: raw.quiet === true,
@@ -107,6 +114,27 @@ export function resolveSettings(given: Readonly<Record<string, unknown>>, cwd: s
     cwd,
     raw,
   };
+}
+
+/**
+ * Check the channel settings a run record stored (what `herald retry` inherits) against the types
+ * of their flags, so a damaged record is one line naming the setting, not a crash deep inside a channel.
+ */
+export function checkStoredSettings(stored: Readonly<Record<string, unknown>>, where: string): void {
+  const spec = findChannel(String(stored.channel));
+  for (const option of spec?.options ?? []) {
+    const flag = new Option(option.flags);
+    const value = stored[flag.attributeName()];
+    if (value === undefined) continue;
+    const [ok, expected] = option.repeatable
+      ? [Array.isArray(value) && value.every((item) => typeof item === 'string'), 'a list of strings']
+      : flag.required || flag.optional
+        ? [typeof value === 'string', 'a string']
+        : [typeof value === 'boolean', 'true or false'];
+    if (!ok) {
+      throw new ConfigError(`${where}: settings.${flag.attributeName()} must be ${expected} (found ${JSON.stringify(value)}); fix that line of the log, or give ${flag.long ?? flag.flags} on the command line`);
+    }
+  }
 }
 
 /** Options a retry must not inherit from the log's run record (they belong to that run only). */

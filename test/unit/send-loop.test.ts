@@ -4,10 +4,9 @@
  */
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Channel, Reconciliation, SendContext, SendResult } from '../../src/channels/channel.js';
-import type { InputItem } from '../../src/input/row.js';
 import { RunPacer } from '../../src/pacing/pacer.js';
-import { Dispatcher } from '../../src/pipeline/dispatcher.js';
+import { planSource } from '../../src/pipeline/row-source.js';
+import { SendLoop } from '../../src/pipeline/send-loop.js';
 import { unknownResendWindowMs, type InDoubtPolicy } from '../../src/pipeline/in-doubt.js';
 import { planRows } from '../../src/pipeline/plan-rows.js';
 import { retryPolicy } from '../../src/pipeline/retry-policy.js';
@@ -15,57 +14,12 @@ import { foldLog, type LogState } from '../../src/results/log-state.js';
 import { LogWriter } from '../../src/results/log-writer.js';
 import { tempDir } from '../helpers/cli.js';
 import { lastByKey, rowRecords } from '../helpers/files.js';
+import { ScriptedChannel, rows, type Script } from '../helpers/scripted-stages.js';
 
 let dir: string;
 let cleanup: () => void;
 beforeEach(() => ({ dir, cleanup } = tempDir()));
 afterEach(() => cleanup());
-
-type Script = (key: string, attempt: number) => SendResult | Promise<SendResult>;
-
-/** A channel whose answers come from a script; it records what it was asked. */
-class ScriptedChannel implements Channel<string> {
-  readonly name = 'scripted';
-  readonly sent: string[] = [];
-  readonly reconciled: string[] = [];
-  reconcile?: (message: string) => Promise<Reconciliation>;
-
-  constructor(
-    private readonly script: Script,
-    readonly dedupeWindowMs: number,
-    reconcile?: (key: string) => Reconciliation,
-  ) {
-    if (reconcile) {
-      this.reconcile = async (message: string) => {
-        this.reconciled.push(message);
-        return reconcile(message);
-      };
-    }
-  }
-
-  prepare(fields: Readonly<Record<string, unknown>>) {
-    return { ok: true as const, message: String(fields.id) };
-  }
-
-  async send(message: string, ctx: SendContext): Promise<SendResult> {
-    this.sent.push(message);
-    return this.script(message, ctx.attempt);
-  }
-
-  describe(message: string): string {
-    return message;
-  }
-
-  async close(): Promise<void> {}
-}
-
-async function* rows(keys: string[]): AsyncGenerator<InputItem[]> {
-  let line = 0;
-  for (const id of keys) {
-    line++;
-    yield [{ kind: 'row', line, sourceLine: line + 1, fields: { id } }];
-  }
-}
 
 async function run(
   channel: ScriptedChannel,
@@ -74,10 +28,10 @@ async function run(
 ) {
   const inDoubt = options.inDoubt ?? 'auto';
   const log = options.log ?? join(dir, 'log.jsonl');
-  const writer = LogWriter.open(log, true);
-  const dispatcher = new Dispatcher<string>({
+  const writer = LogWriter.open(log, { endsWithNewline: true, first: { type: 'run', v: 1, at: new Date().toISOString(), herald: '0', runId: 'r', campaign: 'c1', command: 'send', channel: 'scripted', input: null, settings: {} } });
+  const loop = new SendLoop<string>({
     channel,
-    plan: planRows(rows(keys), { keyField: 'id', channel, campaign: 'c1', prior: options.prior ?? null, inDoubt, limit: null }),
+    source: planSource(planRows(rows(keys), { keyField: 'id', channel, campaign: 'c1', prior: options.prior ?? null, inDoubt, limit: null })),
     sink: writer,
     pacer: new RunPacer({ rate: null }),
     concurrency: options.concurrency ?? 4,
@@ -86,12 +40,12 @@ async function run(
     resendWindowMs: unknownResendWindowMs(inDoubt, channel),
     timeoutMs: 5000,
   });
-  const outcome = await dispatcher.run();
+  const outcome = await loop.run();
   await writer.close();
   return { outcome, log };
 }
 
-describe('Dispatcher', () => {
+describe('SendLoop', () => {
   it('a row waiting for its retry holds no send slot', async () => {
     const channel = new ScriptedChannel((key, attempt) => (key === 'a' && attempt === 1 ? { outcome: 'retryable', code: '503', retryAfterMs: 150 } : { outcome: 'ok', code: '200' }), Infinity);
     const { log } = await run(channel, ['a', 'b', 'c', 'd'], { concurrency: 1 });

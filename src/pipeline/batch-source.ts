@@ -1,0 +1,166 @@
+/**
+ * Assembles what the send loop sends next: due retries first, then rows whose wait for a gate is
+ * over, then rows from the source (records the source hands over on the way — invalid rows,
+ * duplicates — are written as they come). Every row passes the pacer's gates here: a row deferred
+ * (outside its sending window) waits on a delay queue, holding no slot and holding up no other row.
+ * A batch for a batching channel waits a moment for more rows before it goes out incomplete.
+ */
+import type { Clock } from '../pacing/clock.js';
+import type { Pacer } from '../pacing/pacer.js';
+import type { RowRecord } from '../results/record.js';
+import type { ResultSink } from '../results/result-sink.js';
+import { DelayQueue } from './delay-queue.js';
+import type { Notifier } from './notifier.js';
+import type { RowSource } from './row-source.js';
+import type { PlannedItem, SendItem } from './work-item.js';
+
+/** How long a batch waits for more rows before it goes out incomplete (input slower than the provider). */
+export const BATCH_LINGER_MS = 1000;
+/** Rows that may wait for a gate at once; past it the source is not read until one falls due. */
+export const MAX_DEFERRED_ROWS = 100_000;
+/** How soon a row held by a gate (a quota waiting for sends in flight) is asked about again. */
+export const HOLD_RECHECK_MS = 200;
+
+/** What the batch source needs from the run. */
+export interface BatchSourceOptions<M> {
+  readonly source: RowSource<M>;
+  readonly sink: ResultSink;
+  readonly pacer: Pacer;
+  /** Rows per provider call (1 unless the channel batches). */
+  readonly size: number;
+  readonly clock: Clock;
+  /** Woken when a send finishes, a retry is queued or the run stops. */
+  readonly changed: Notifier;
+  /** True once the run is stopping: nothing more is taken. */
+  isStopping(): boolean;
+  /** True while sends are in flight (one may queue a retry). */
+  isBusy(): boolean;
+  /** A record handed over by the source was queued for the sink. */
+  onRecord(record: RowRecord): void;
+}
+
+/** Why `fill` stopped. */
+type Fill = 'full' | 'idle' | 'backlog';
+
+/** Due retries, waiting rows and the source's rows, drawn into batches. */
+export class BatchSource<M> {
+  /** Rows waiting for their next attempt, by due time. */
+  readonly retries = new DelayQueue<SendItem<M>>();
+  /** Rows waiting for a gate (a sending window to open), by when to ask again. */
+  private readonly deferred = new DelayQueue<SendItem<M>>();
+  private buffer: readonly PlannedItem<M>[] = [];
+  private index = 0;
+  private next: Promise<readonly PlannedItem<M>[] | null> | null = null;
+  private done = false;
+  private carry: SendItem<M>[] = [];
+
+  constructor(private readonly options: BatchSourceOptions<M>) {}
+
+  /** Rows waiting for a gate now, and the earliest time one may go. */
+  get waitingForGate(): { readonly rows: number; readonly until: number | null } {
+    return { rows: this.deferred.size, until: this.deferred.nextDueAt ?? null };
+  }
+
+  /** True when the source is exhausted. */
+  get exhausted(): boolean {
+    return this.done && this.index >= this.buffer.length;
+  }
+
+  /** A full batch ready now, without waiting, or null (then call `collect`). */
+  takeReady(): SendItem<M>[] | null {
+    const batch = this.carry;
+    this.fill(batch);
+    if (batch.length >= this.options.size) {
+      this.carry = [];
+      return batch;
+    }
+    return null;
+  }
+
+  /** The next batch, waiting for rows as needed; empty when nothing is left or the run is stopping. */
+  async collect(): Promise<SendItem<M>[]> {
+    const { options } = this;
+    const batch = this.carry;
+    this.carry = [];
+    // When a started batch goes out incomplete if no more rows come (set when it first waits).
+    let lingerUntil: number | null = null;
+    while (!options.isStopping()) {
+      const state = this.fill(batch);
+      if (state === 'full') break;
+      if (state === 'backlog') {
+        await options.sink.commit();
+        continue;
+      }
+      if (!this.done && this.index >= this.buffer.length && this.deferred.size < MAX_DEFERRED_ROWS) {
+        this.next ??= options.source.next();
+        if (batch.length > 0) lingerUntil ??= options.clock.now() + BATCH_LINGER_MS;
+        const waitMs = lingerUntil !== null ? Math.max(0, lingerUntil - options.clock.now()) : this.untilNextDue();
+        const result = await options.changed.race(this.next, waitMs === undefined ? undefined : options.clock.realMs(waitMs));
+        if (result === undefined) {
+          // Woken by a send finishing, or the linger is over: only the latter sends a started
+          // batch incomplete; rows that fell due meanwhile join it first.
+          if (lingerUntil !== null && options.clock.now() >= lingerUntil) {
+            this.fill(batch);
+            break;
+          }
+          continue;
+        }
+        this.next = null;
+        if (result === null) this.done = true;
+        else {
+          this.buffer = result;
+          this.index = 0;
+        }
+        continue;
+      }
+      if (batch.length > 0) break;
+      if (this.retries.size + this.deferred.size > 0) await options.changed.race(null, options.clock.realMs(this.untilNextDue() ?? 0));
+      else if (options.isBusy()) await options.changed.wait();
+      else break;
+    }
+    if (!options.isStopping()) return batch;
+    this.putBack(batch);
+    return [];
+  }
+
+  /**
+   * A batch the run stopped before sending: retries go back to their queue (they count as
+   * waiting); rows never attempted are simply not sent (they get no record).
+   */
+  putBack(batch: readonly SendItem<M>[]): void {
+    const now = this.options.clock.now();
+    for (const item of batch) if (item.attempts > item.priorAttempts) this.retries.push(item, now);
+  }
+
+  /** Take rows that may go now into `batch`, up to the batch size, without waiting. */
+  private fill(batch: SendItem<M>[]): Fill {
+    const { size, pacer, sink } = this.options;
+    const now = this.options.clock.now();
+    while (batch.length < size) {
+      let item = this.retries.popDue(now) ?? this.deferred.popDue(now);
+      if (item === undefined) {
+        if (this.index >= this.buffer.length || this.deferred.size >= MAX_DEFERRED_ROWS) return 'idle';
+        const planned = this.buffer[this.index]!;
+        if (planned.kind === 'record') {
+          if (sink.backlogged) return 'backlog';
+          this.index++;
+          sink.append(planned.record);
+          this.options.onRecord(planned.record);
+          continue;
+        }
+        this.index++;
+        item = planned;
+      }
+      const verdict = pacer.admitRow(item);
+      if (verdict.act === 'go') batch.push(item);
+      // A row asked about again no sooner than the next millisecond: a gate cannot spin the loop.
+      else this.deferred.push(item, Math.max(now + 1, verdict.act === 'defer' ? verdict.until : now + HOLD_RECHECK_MS));
+    }
+    return 'full';
+  }
+
+  private untilNextDue(): number | undefined {
+    const due = Math.min(this.retries.nextDueAt ?? Infinity, this.deferred.nextDueAt ?? Infinity);
+    return due === Infinity ? undefined : Math.max(0, due - this.options.clock.now());
+  }
+}

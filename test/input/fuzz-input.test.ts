@@ -1,0 +1,68 @@
+/**
+ * A small seeded fuzz of the input readers (issue 15's corpus, regenerated): CSV and JSONL files
+ * with random mutations (unclosed quotes, stray CR, NUL bytes, deep nesting, huge fields, wrong
+ * field counts, bytes that are not UTF-8) read through openInput, as a file and as stdin. Every
+ * record must end as exactly one item, numbered without gaps, every untouched row read exactly as
+ * written, and nothing thrown but the typed stop (CSV, after an unclosed quote). Bounded in count;
+ * the same cases every run.
+ */
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { InputStoppedError } from '../../src/errors.js';
+import type { InputItem } from '../../src/input/row.js';
+import { fuzz, seeded, type Fuzzed, type Mutation } from './fuzz-files.js';
+import { readUntilStopped, scratch } from './helpers.js';
+
+const tmp = scratch();
+
+/** Cases per format. */
+const CASES = 150;
+
+/** Checks what a reader yielded against the file it read. */
+function check(fuzzed: Fuzzed, items: InputItem[], error: unknown): void {
+  if (error !== undefined) {
+    expect(error, String(error)).toBeInstanceOf(InputStoppedError);
+    expect(fuzzed.mayStop).toBe(true);
+    expect((error as Error).message).toMatch(/: reading stopped at line \d+: .*; fix the file, then run again with --resume to go on from there$/);
+  }
+  // One item per record, numbered 1, 2, 3 … without a gap or a repeat, lines in order.
+  expect(items.map((item) => item.line)).toEqual(items.map((_, i) => i + 1));
+  for (let i = 1; i < items.length; i++) expect(items[i]!.sourceLine).toBeGreaterThan(items[i - 1]!.sourceLine);
+  // Every untouched row read exactly as written, once; all of them unless reading stopped.
+  const seen = new Map<string, number>();
+  for (const item of items) {
+    const email = item.fields['email'];
+    if (typeof email !== 'string' || !fuzzed.untouched.has(email)) continue;
+    seen.set(email, (seen.get(email) ?? 0) + 1);
+    expect(item.kind).toBe('row');
+    expect({ ...item.fields }).toEqual(fuzzed.untouched.get(email));
+  }
+  for (const count of seen.values()) expect(count).toBe(1);
+  if (error === undefined) expect(seen.size).toBe(fuzzed.untouched.size);
+}
+
+describe.each(['csv', 'jsonl'] as const)('fuzzed %s', (format) => {
+  it(`${CASES} seeded cases: one item per record, untouched rows intact, only the typed stop thrown (file and stdin alike)`, async () => {
+    const random = seeded(format === 'csv' ? 15 : 16);
+    const made = new Set<Mutation>();
+    let stops = 0;
+    for (let index = 0; index < CASES; index++) {
+      const fuzzed = fuzz(format, random, index);
+      for (const mutation of fuzzed.made) made.add(mutation);
+      const path = tmp.write(`fuzz-${index}.${format}`, fuzzed.bytes);
+      const fromFile = await readUntilStopped({ path, encoding: 'utf8' });
+      check(fuzzed, fromFile.items, fromFile.error);
+      if (fromFile.error !== undefined) stops++;
+      if (index % 5 !== 0) continue;
+      const size = 1 + Math.floor(random() * 4096);
+      const chunks: Buffer[] = [];
+      for (let at = 0; at < fuzzed.bytes.length; at += size) chunks.push(fuzzed.bytes.subarray(at, at + size));
+      const fromStdin = await readUntilStopped({ path: '-', format, encoding: 'utf8', stdin: Readable.from(chunks, { objectMode: false }) });
+      expect(fromStdin.items).toEqual(fromFile.items);
+      expect(String(fromStdin.error).replace('stdin', path)).toBe(String(fromFile.error));
+    }
+    // The cases did what they are for: every mutation was made, and CSV stopped on unclosed quotes.
+    expect([...made].sort()).toEqual(format === 'csv' ? ['cr', 'fields', 'huge', 'nul', 'quote', 'utf8'] : ['cr', 'deep', 'fields', 'huge', 'nul', 'utf8']);
+    expect(stops > 0).toBe(format === 'csv');
+  });
+});
