@@ -9,6 +9,7 @@ import type { LogState } from '../results/log-state.js';
 import { rowRecord } from '../results/row-record.js';
 import { isRetryable } from '../results/row-state.js';
 import { idempotencyKeyFor } from './idempotency.js';
+import type { RowRules } from './row-rules.js';
 import type { PlannedItem } from './work-item.js';
 
 /** Settings of a retry plan. */
@@ -18,6 +19,8 @@ export interface RetryPlanOptions<M> {
   /** --all: every failed row, permanent ones included. */
   readonly all: boolean;
   readonly limit: number | null;
+  /** Suppression lists and per-row checks of the run's settings. */
+  readonly rules?: RowRules;
 }
 
 /** Rows per array of the retry plan. */
@@ -44,7 +47,14 @@ function* retryItems<M>(log: LogState, options: RetryPlanOptions<M>): Generator<
     if (options.limit !== null && toSend >= options.limit) return;
     const row = state.row!;
     const idempotencyKey = state.idempotencyKey ?? idempotencyKeyFor(options.campaign, key);
-    const prepared = options.channel.prepare(row);
+    const suppressed = options.rules?.suppressed?.(key, row) ?? null;
+    if (suppressed !== null) {
+      // A recipient suppressed since the row failed is never sent again, not even with --all.
+      yield { kind: 'record', record: rowRecord({ key, status: 'skipped', class: 'suppressed', error: suppressed, attempts: state.attempts, idempotencyKey, line: state.line, row }) };
+      continue;
+    }
+    const rejected = options.rules?.checkRow?.(row) ?? null;
+    const prepared = rejected === null ? options.channel.prepare(row) : ({ ok: false, reason: rejected } as const);
     if (!prepared.ok) {
       yield {
         kind: 'record',

@@ -11,6 +11,7 @@ import { resumeStep } from '../results/row-state.js';
 import { idempotencyKeyOf, keyDigest } from './idempotency.js';
 import { inDoubtAction, type InDoubtPolicy } from './in-doubt.js';
 import { KeySet } from './key-set.js';
+import type { RowRules } from './row-rules.js';
 import type { PlannedItem, SendItem } from './work-item.js';
 
 /** Settings of a send plan. */
@@ -24,6 +25,8 @@ export interface RowPlanOptions<M> {
   readonly inDoubt: InDoubtPolicy;
   /** --limit: stop after this many rows to send. */
   readonly limit: number | null;
+  /** Suppression lists and per-row checks of the run's settings. */
+  readonly rules?: RowRules;
 }
 
 /** The key of a row, or null when the key field is absent or empty. */
@@ -86,6 +89,11 @@ class RowPlanner<M> {
     const step = state ? resumeStep(state) : null;
     if (step?.act === 'skip') return null;
     const idempotencyKey = state?.idempotencyKey ?? idempotencyKeyOf(digest);
+    const where = `record ${item.line} (line ${item.sourceLine})`;
+    const suppressed = options.rules?.suppressed?.(key, item.fields) ?? null;
+    if (suppressed !== null) {
+      return { kind: 'record', record: rowRecord({ key, status: 'skipped', class: 'suppressed', error: suppressed, attempts: state?.attempts ?? 0, idempotencyKey, line: item.line, row: item.fields }) };
+    }
     const inDoubt = step?.act === 'in-doubt' ? inDoubtAction(options.inDoubt, options.channel) : null;
     if (inDoubt === 'fail') {
       return {
@@ -96,11 +104,12 @@ class RowPlanner<M> {
         }),
       };
     }
-    const prepared = options.channel.prepare(item.fields);
+    const rejected = options.rules?.checkRow?.(item.fields) ?? null;
+    const prepared = rejected === null ? options.channel.prepare(item.fields) : ({ ok: false, reason: rejected } as const);
     if (!prepared.ok) {
       return {
         kind: 'record',
-        record: rowRecord({ key, status: 'invalid', class: 'invalid', error: `record ${item.line} (line ${item.sourceLine}): ${prepared.reason}`, idempotencyKey, line: item.line, row: item.fields }),
+        record: rowRecord({ key, status: 'invalid', class: 'invalid', error: `${where}: ${prepared.reason}`, idempotencyKey, line: item.line, row: item.fields }),
       };
     }
     this.toSend++;
