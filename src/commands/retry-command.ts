@@ -2,12 +2,14 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { holdLog, prepareRun } from '../campaign/prelude.js';
+import { politeRun } from '../campaign/polite-run.js';
 import { preflight } from '../campaign/preflight.js';
 import { runCampaign } from '../campaign/run-campaign.js';
 import { idleReport, preflightStopReport } from '../campaign/run-report.js';
 import { RUN_ONLY_OPTIONS, absolutePaths, checkStoredSettings, resolveSettings } from '../campaign/settings.js';
 import { ConfigError, LogRefusedError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
+import { clockFromEnv } from '../pacing/clock.js';
 import { planRetry } from '../pipeline/plan-retry.js';
 import { planSource } from '../pipeline/row-source.js';
 import { foldLog } from '../results/log-state.js';
@@ -53,6 +55,9 @@ export async function retryCommand(logArg: string, given: Readonly<Record<string
       await preflight(channel, settings, io.terminal, (detail) => {
         if (settings.json) io.terminal.out.write(JSON.stringify(preflightStopReport('retry', settings.spec.name, outPath, detail)) + '\n');
       });
+      const clock = clockFromEnv(io.env);
+      // A quota counts what the retried log recorded sent (an --out log is new: it holds nothing yet).
+      const polite = await politeRun(settings, clock, log);
       const resumeCommand = shellLine(['herald', 'retry', ...io.argv.slice(1)]);
       const observer = terminalObserver(io.terminal, {
         quiet: settings.quiet,
@@ -60,8 +65,9 @@ export async function retryCommand(logArg: string, given: Readonly<Record<string
         label: 'retry',
         resumeCommand,
         exit: io.exit,
+        waiting: polite.waitingFor === null ? null : { for: polite.waitingFor, zone: polite.zone },
       });
-      const plan = planRetry(log, { channel, campaign: last.campaign, all, limit: settings.limit });
+      const plan = planRetry(log, { channel, campaign: last.campaign, all, limit: settings.limit, rules: polite.rules });
       const result = await runCampaign(
         {
           settings,
@@ -72,13 +78,15 @@ export async function retryCommand(logArg: string, given: Readonly<Record<string
           campaign: last.campaign,
           channel,
           source: planSource(plan),
+          gates: polite.gates,
+          clock,
         },
         observer,
         io.signals,
       );
       return renderRunEnd(
         result,
-        { command: 'retry', channel: settings.spec.name, logPath: outPath, title: `herald retry ${logArg}`, resumeCommand, retryCommand: shellLine(['herald', 'retry', outPath]), quiet: settings.quiet, json: settings.json },
+        { command: 'retry', channel: settings.spec.name, logPath: outPath, title: `herald retry ${logArg}`, resumeCommand, retryCommand: shellLine(['herald', 'retry', outPath]), quiet: settings.quiet, json: settings.json, waitingFor: polite.waitingFor },
         io.terminal,
       );
     } finally {

@@ -2,6 +2,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { holdLog, prepareRun, resumeSettings } from '../campaign/prelude.js';
+import { politeRun } from '../campaign/polite-run.js';
 import { preflight } from '../campaign/preflight.js';
 import { runCampaign } from '../campaign/run-campaign.js';
 import { preflightStopReport } from '../campaign/run-report.js';
@@ -10,6 +11,7 @@ import { ConfigError, LogRefusedError, UsageError } from '../errors.js';
 import type { ExitCode } from '../exit-codes.js';
 import { countRecords } from '../input/count-records.js';
 import { openInput, type OpenInput } from '../input/open-input.js';
+import { clockFromEnv } from '../pacing/clock.js';
 import { newCampaignId } from '../pipeline/idempotency.js';
 import { planRows } from '../pipeline/plan-rows.js';
 import { planSource } from '../pipeline/row-source.js';
@@ -80,11 +82,18 @@ export async function sendCommand(inputArg: string, given: Readonly<Record<strin
       if (opened.columns && !opened.columns.includes(settings.keyField)) {
         throw new ConfigError(`${inputArg} has no column '${settings.keyField}' (the key: use --key FIELD); its columns are: ${opened.columns.join(', ')}`);
       }
+      const tzField = settings.polite.tzField;
+      if (opened.columns && tzField !== null && !opened.columns.includes(tzField)) {
+        throw new ConfigError(`${inputArg} has no column '${tzField}' (--tz-field); its columns are: ${opened.columns.join(', ')}`);
+      }
+      const clock = clockFromEnv(io.env);
+      // The log as it stood before this run (also under --force): a quota counts what it sent.
+      const polite = await politeRun(settings, clock, held.state);
       await preflight(channel, settings, io.terminal, (detail) => {
         if (settings.json) io.terminal.out.write(JSON.stringify(preflightStopReport('send', settings.spec.name, log, detail)) + '\n');
       });
       const campaign = prior?.runs.at(-1)?.campaign ?? newCampaignId();
-      const plan = planRows(opened.batches, { keyField: settings.keyField, channel, campaign, prior, inDoubt: settings.inDoubt, limit: settings.limit });
+      const plan = planRows(opened.batches, { keyField: settings.keyField, channel, campaign, prior, inDoubt: settings.inDoubt, limit: settings.limit, rules: polite.rules });
       const resumeCommand = resumeLine(io);
       const observer = terminalObserver(io.terminal, {
         quiet: settings.quiet,
@@ -92,15 +101,16 @@ export async function sendCommand(inputArg: string, given: Readonly<Record<strin
         label: 'send',
         resumeCommand,
         exit: io.exit,
+        waiting: polite.waitingFor === null ? null : { for: polite.waitingFor, zone: polite.zone },
       });
       const result = await runCampaign(
-        { settings, command: 'send', input, logPath: log, logEndsWithNewline: held.state?.endsWithNewline ?? true, campaign, channel, source: planSource(plan) },
+        { settings, command: 'send', input, logPath: log, logEndsWithNewline: held.state?.endsWithNewline ?? true, campaign, channel, source: planSource(plan), gates: polite.gates, clock },
         observer,
         io.signals,
       );
       return renderRunEnd(
         result,
-        { command: 'send', channel: settings.spec.name, logPath: log, title: `herald send ${inputArg}`, resumeCommand, retryCommand: shellLine(['herald', 'retry', log]), quiet: settings.quiet, json: settings.json },
+        { command: 'send', channel: settings.spec.name, logPath: log, title: `herald send ${inputArg}`, resumeCommand, retryCommand: shellLine(['herald', 'retry', log]), quiet: settings.quiet, json: settings.json, waitingFor: polite.waitingFor },
         io.terminal,
       );
     } finally {

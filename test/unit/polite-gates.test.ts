@@ -11,6 +11,8 @@ import { zoneClock } from '../../src/pacing/zone-clock.js';
 import { normalPhone, normalRecipient, Suppression } from '../../src/pipeline/suppression.js';
 import { foldLog } from '../../src/results/log-state.js';
 import { rowRecord } from '../../src/results/row-record.js';
+import { statusLine } from '../../src/ui/progress.js';
+import { waitingText } from '../../src/ui/run-observer.js';
 import { tempDir } from '../helpers/cli.js';
 
 const at = (iso: string) => Date.parse(iso);
@@ -120,5 +122,16 @@ describe('suppression', () => {
     } finally {
       cleanup();
     }
+  });
+});
+
+describe('progress while rows wait', () => {
+  it('the status line says how many rows wait for their window and until when, in --tz', () => {
+    const waiting = waitingText({ rows: 12, until: at('2026-06-02T01:00:00Z') }, 'their window', 'Asia/Shanghai');
+    expect(waiting).toBe('12 waiting for their window until 09:00 Asia/Shanghai');
+    expect(statusLine('send', { done: 40, sent: 38, failed: 2, other: 0 }, 20_000, waiting)).toBe(
+      'herald: send 40 rows done (sent 38, failed 2, other 0), 2.0/s, 20.0s elapsed; 12 waiting for their window until 09:00 Asia/Shanghai',
+    );
+    expect(waitingText({ rows: 0, until: null }, 'their window', 'Asia/Shanghai')).toBeNull();
   });
 });
