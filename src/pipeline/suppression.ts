@@ -2,7 +2,8 @@
  * Suppression lists (`--suppress`): recipients never to send to, held as 64-bit hashes (a million
  * entries take 16–32 MB). Values are compared in one normal form on both sides: e-mail addresses
  * lower-cased, phone numbers in E.164 (numbers without a country code read as mainland Chinese,
- * as the SMS channels read them), anything else exactly. An entry may also name a row's key.
+ * as the SMS channels read them), anything else exactly. An entry may also name a row's key
+ * (compared in the same form: a key that is an address or a number is one).
  */
 import { checkPhone } from '../channels/sms/phone.js';
 import { KeySet } from './key-set.js';
@@ -40,35 +41,29 @@ export function normalRecipient(value: unknown): string {
   return normalPhone(text) ?? text;
 }
 
-/** One list: its name (for the record's reason) and its entries' hashes. */
+/** One list: its name (for the record's reason) and its entries' hashes, in normal form. */
 export class SuppressionList {
   private readonly set = new KeySet(1 << 16);
 
   constructor(readonly name: string) {}
 
-  /** Entries added (both forms of an entry count when they differ). */
+  /** Distinct entries. */
   get size(): number {
     return this.set.size;
   }
 
-  /** Add one entry: its normal form, and its exact text when that differs (a key). */
+  /** Add one entry (blank: ignored). */
   add(entry: string): void {
-    const exact = entry.trim();
-    if (exact === '') return;
-    const normal = normalRecipient(exact);
-    this.put(normal);
-    if (normal !== exact) this.put(exact);
-  }
-
-  /** Whether the list holds this value (exactly, as given). */
-  has(value: string): boolean {
-    const { hi, lo } = hash64(value);
-    return this.set.has(hi, lo);
-  }
-
-  private put(value: string): void {
-    const { hi, lo } = hash64(value);
+    const normal = normalRecipient(entry);
+    if (normal === '') return;
+    const { hi, lo } = hash64(normal);
     this.set.add(hi, lo);
+  }
+
+  /** Whether the list holds this value (already in normal form). */
+  has(normal: string): boolean {
+    const { hi, lo } = hash64(normal);
+    return this.set.has(hi, lo);
   }
 }
 
@@ -88,10 +83,11 @@ export class Suppression {
    */
   reason(key: string, recipient: unknown): string | null {
     if (this.lists.length === 0) return null;
-    const normal = recipient === undefined ? null : normalRecipient(recipient);
+    const normal = recipient === undefined ? '' : normalRecipient(recipient);
+    const normalKey = normalRecipient(key);
     for (const list of this.lists) {
-      if (normal !== null && normal !== '' && list.has(normal)) return `recipient '${normal}' is on the suppression list ${list.name}`;
-      if (list.has(key)) return `key '${key}' is on the suppression list ${list.name}`;
+      if (normal !== '' && list.has(normal)) return `recipient '${normal}' is on the suppression list ${list.name}`;
+      if (normalKey !== normal && list.has(normalKey)) return `key '${key}' is on the suppression list ${list.name}`;
     }
     return null;
   }
