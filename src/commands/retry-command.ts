@@ -67,7 +67,7 @@ export async function retryCommand(logArg: string, given: Readonly<Record<string
         exit: io.exit,
         waiting: polite.waitingFor === null ? null : { for: polite.waitingFor, zone: polite.zone },
       });
-      const plan = planRetry(log, { channel, campaign: last.campaign, all, limit: settings.limit, rules: polite.rules });
+      const plan = planRetry(log, { channel, campaign: last.campaign, all, limit: settings.limit, rules: polite.rules, now: clock.now });
       const result = await runCampaign(
         {
           settings,

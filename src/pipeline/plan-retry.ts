@@ -6,7 +6,7 @@
  */
 import type { Channel } from '../channels/channel.js';
 import type { LogState } from '../results/log-state.js';
-import { rowRecord } from '../results/row-record.js';
+import { rowRecord, type RowRecordFields } from '../results/row-record.js';
 import { isRetryable } from '../results/row-state.js';
 import { idempotencyKeyFor } from './idempotency.js';
 import type { RowRules } from './row-rules.js';
@@ -21,6 +21,8 @@ export interface RetryPlanOptions<M> {
   readonly limit: number | null;
   /** Suppression lists and per-row checks of the run's settings. */
   readonly rules?: RowRules;
+  /** The run's clock, for the time of the records the plan writes. @default Date.now */
+  readonly now?: () => number;
 }
 
 /** Rows per array of the retry plan. */
@@ -40,6 +42,7 @@ export async function* planRetry<M>(log: LogState, options: RetryPlanOptions<M>)
 }
 
 function* retryItems<M>(log: LogState, options: RetryPlanOptions<M>): Generator<PlannedItem<M>> {
+  const stamp = (fields: RowRecordFields) => rowRecord(fields, options.now?.() ?? Date.now());
   const picked = [...log.keys.entries()].filter(([, state]) => isRetryable(state, options.all) && state.row !== undefined);
   picked.sort((a, b) => a[1].line - b[1].line);
   let toSend = 0;
@@ -50,7 +53,7 @@ function* retryItems<M>(log: LogState, options: RetryPlanOptions<M>): Generator<
     const suppressed = options.rules?.suppressed?.(key, row) ?? null;
     if (suppressed !== null) {
       // A recipient suppressed since the row failed is never sent again, not even with --all.
-      yield { kind: 'record', record: rowRecord({ key, status: 'skipped', class: 'suppressed', error: suppressed, attempts: state.attempts, idempotencyKey, line: state.line, row }) };
+      yield { kind: 'record', record: stamp({ key, status: 'skipped', class: 'suppressed', error: suppressed, attempts: state.attempts, idempotencyKey, line: state.line, row }) };
       continue;
     }
     const rejected = options.rules?.checkRow?.(row) ?? null;
@@ -58,7 +61,7 @@ function* retryItems<M>(log: LogState, options: RetryPlanOptions<M>): Generator<
     if (!prepared.ok) {
       yield {
         kind: 'record',
-        record: rowRecord({ key, status: 'invalid', class: 'invalid', error: `record ${state.line}: ${prepared.reason}`, attempts: state.attempts, idempotencyKey, line: state.line, row }),
+        record: stamp({ key, status: 'invalid', class: 'invalid', error: `record ${state.line}: ${prepared.reason}`, attempts: state.attempts, idempotencyKey, line: state.line, row }),
       };
       continue;
     }

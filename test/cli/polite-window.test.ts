@@ -91,14 +91,11 @@ describe('herald send --window', () => {
     const base = ['send', csv, '--channel', 'webhook', '--url', sink.url];
     const cases: [string[], string][] = [
       [['--window', '9-17'], "--window '9-17': expected HH:MM-HH:MM"],
-      [['--window', '09:00-09:00'], "--window '09:00-09:00': the start and the end must differ"],
       [['--tz', 'Mars/Base'], "--tz 'Mars/Base': expected an IANA time zone name"],
       [['--tz-field', 'tz'], "--tz-field 'tz': a row's zone is only used for its sending window"],
       [['--window', '09:00-20:00', '--tz-field', 'zone'], "has no column 'zone' (--tz-field)"],
       [['--not-after', 'tonight'], "--not-after 'tonight': expected an ISO 8601 time with an offset"],
-      [['--not-after', '2026-06-01T20:00'], "--not-after '2026-06-01T20:00': an ISO 8601 time needs an offset"],
       [['--quota', '500'], "--quota '500': expected N/h or N/d"],
-      [['--quota', '0/h'], "--quota '0/h': expected N/h or N/d with N a whole number above zero"],
       [['--suppress', join(ws.dir, 'missing.txt')], `--suppress ${join(ws.dir, 'missing.txt')}: no such file`],
     ];
     for (const [flags, message] of cases) {

@@ -2,6 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { resolvePolite } from '../../src/campaign/polite-settings.js';
 import { checkPhone } from '../../src/channels/sms/phone.js';
 import { loadList } from '../../src/input/suppression-file.js';
 import { LocalQuotaStore, QuotaGate } from '../../src/pacing/quota-gate.js';
@@ -133,5 +134,32 @@ describe('progress while rows wait', () => {
       'herald: send 40 rows done (sent 38, failed 2, other 0), 2.0/s, 20.0s elapsed; 12 waiting for their window until 09:00 Asia/Shanghai',
     );
     expect(waitingText({ rows: 0, until: null }, 'their window', 'Asia/Shanghai')).toBeNull();
+  });
+});
+
+describe('resolvePolite', () => {
+  it('reads every form the flags take', () => {
+    const polite = resolvePolite({ window: '22:00-06:00', tz: 'Asia/Kathmandu', notAfter: '2026-06-01T20:00:00+0800', quota: '2000/d', suppress: ['/a.txt'] });
+    expect(polite).toEqual({
+      window: { start: 1320, end: 360 },
+      tz: 'Asia/Kathmandu',
+      tzField: null,
+      notAfter: { kind: 'instant', at: at('2026-06-01T12:00:00Z'), text: '2026-06-01T20:00:00+0800' },
+      quota: { limit: 2000, unit: 'day' },
+      suppress: ['/a.txt'],
+    });
+    expect(resolvePolite({ notAfter: '7:30' }).notAfter).toEqual({ kind: 'local', minute: 450, text: '7:30' });
+  });
+
+  it('refuses each bad value with the flag, the rule and the value', () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ window: '09:00-09:00' }, "--window '09:00-09:00': the start and the end must differ (00:00-24:00 is the whole day)"],
+      [{ notAfter: '2026-06-01T20:00' }, "--not-after '2026-06-01T20:00': an ISO 8601 time needs an offset"],
+      [{ notAfter: '25:00' }, "--not-after '25:00': expected an ISO 8601 time with an offset"],
+      [{ quota: '0/h' }, "--quota '0/h': expected N/h or N/d with N a whole number above zero"],
+      [{ quota: '10/min' }, "--quota '10/min': expected N/h or N/d"],
+      [{ suppress: 42 }, '--suppress 42: expected file paths'],
+    ];
+    for (const [raw, message] of cases) expect(() => resolvePolite(raw), message).toThrow(message);
   });
 });
