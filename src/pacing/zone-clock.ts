@@ -136,9 +136,10 @@ export function isTimeZone(zone: string): boolean {
   return zoneClock(zone) !== null;
 }
 
-/** The machine's time zone. */
+/** The machine's time zone (UTC when the platform names none it knows). */
 export function machineZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return zone && isTimeZone(zone) ? zone : 'UTC';
 }
 
 /** `2026-06-01 20:00` (local to the clock's zone). */
