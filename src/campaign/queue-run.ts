@@ -101,7 +101,7 @@ export async function runQueueCampaign(run: QueueCampaignRun, observer: RunObser
     await reader.open();
     await publish(run, redis, keys, bucket);
     await log.writer.commit();
-    observer.started();
+    observer.started(() => ({ waitingForGate: { rows: 0, until: null } }));
     watcher = setInterval(() => void watch(state, governor, reader), WATCH_MS);
     const reading = readResults(run, state, reader, governor, observer);
     await enqueueRows(run, state, observer);

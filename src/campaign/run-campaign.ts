@@ -42,10 +42,16 @@ export interface CampaignRun {
 /** How much a notice matters: --quiet hides `info` only. */
 export type NoticeLevel = 'info' | 'always' | 'warning';
 
+/** What a live display may ask of a run while it goes on. */
+export interface RunStatus {
+  /** Rows waiting for a gate (a sending window), and the earliest time one may go. */
+  readonly waitingForGate: { readonly rows: number; readonly until: number | null };
+}
+
 /** What the command shows while the run goes on. */
 export interface RunObserver {
-  /** The run record is durable; sending starts. */
-  started(): void;
+  /** The run record is durable; sending starts. `status` reads the run's state at any time. */
+  started(status: () => RunStatus): void;
   /** A final row record was queued for the log. */
   record(record: RowRecord): void;
   /** A line for people: `info` is hidden by --quiet; `always` and `warning` are not. */
@@ -112,7 +118,7 @@ export async function runCampaign(run: CampaignRun, observer: RunObserver, signa
   let outcome: SendOutcome;
   try {
     await writer.commit();
-    observer.started();
+    observer.started(() => ({ waitingForGate: loop.waitingForGate }));
     outcome = await loop.run();
   } finally {
     interrupts.dispose();

@@ -18,6 +18,8 @@ export interface RunReport extends SummaryJson {
   readonly exitCode: number;
   readonly retryCommand: string | null;
   readonly resumeCommand: string | null;
+  /** Rows left waiting for a gate (a sending window) when the run ended: no record yet; --resume sends them. */
+  readonly deferred: number;
 }
 
 /** The --json summary of a run that had nothing to do. */
@@ -34,6 +36,7 @@ export function idleReport(command: 'send' | 'retry', channel: string, log: stri
     exitCode: ExitCode.Ok,
     retryCommand: null,
     resumeCommand: null,
+    deferred: 0,
   };
 }
 

@@ -1,5 +1,6 @@
 /** `herald send --dry-run`: read, validate and render every row; send nothing; write no log. */
 import { openRows } from '../campaign/open-rows.js';
+import { politeRules } from '../campaign/polite-run.js';
 import { fileExists, prepareRun, resumeSettings } from '../campaign/prelude.js';
 import { ExitCode } from '../exit-codes.js';
 import { describeEncoding } from '../input/encoding.js';
@@ -31,7 +32,8 @@ export async function dryRun(input: string, given: Readonly<Record<string, unkno
   let toSend = 0;
   try {
     const campaign = prior?.runs.at(-1)?.campaign ?? 'dry-run';
-    const plan = planRows(batches, { keyField: settings.keyField, channel, campaign, prior, inDoubt: settings.inDoubt, limit: settings.limit });
+    const rules = await politeRules(settings);
+    const plan = planRows(batches, { keyField: settings.keyField, channel, campaign, prior, inDoubt: settings.inDoubt, limit: settings.limit, rules });
     for await (const batch of plan) {
       for (const item of batch) {
         if (item.kind === 'send') {
@@ -49,10 +51,12 @@ export async function dryRun(input: string, given: Readonly<Record<string, unkno
     await channel.close().catch(() => undefined);
   }
   const invalidCount = fold.count('invalid');
-  const duplicates = fold.count('skipped');
+  const skipped = fold.toJSON().breakdown.skipped ?? {};
+  const duplicates = skipped.duplicate ?? 0;
+  const suppressed = skipped.suppressed ?? 0;
   const firstMessage = first ? channel.describe(first.message, first.idempotencyKey) : null;
   if (settings.json) {
-    terminal.out.write(JSON.stringify({ dryRun: true, channel: settings.spec.name, encoding: opened.encoding, encodingGuessed: opened.guessed, rows: toSend + fold.rows, send: toSend, invalid: invalidCount, duplicate: duplicates, tally: Object.fromEntries(fold.tally), invalidReasons: invalid, firstMessage }) + '\n');
+    terminal.out.write(JSON.stringify({ dryRun: true, channel: settings.spec.name, encoding: opened.encoding, encodingGuessed: opened.guessed, rows: toSend + fold.rows, send: toSend, invalid: invalidCount, duplicate: duplicates, suppressed, tally: Object.fromEntries(fold.tally), invalidReasons: invalid, firstMessage }) + '\n');
   } else if (firstMessage !== null && first) {
     terminal.out.write(`--- first message (record ${first.line}, key ${first.key}) ---\n${firstMessage}\n--- end ---\n`);
   }
@@ -67,6 +71,7 @@ export async function dryRun(input: string, given: Readonly<Record<string, unkno
     if (invalidCount > 0) lines.push(c.yellow(`  invalid    ${invalidCount}`), ...invalid.map((reason) => `    ${reason}`));
     if (invalidCount > invalid.length) lines.push(`    … and ${invalidCount - invalid.length} more`);
     if (duplicates > 0) lines.push(`  duplicate  ${duplicates} (same key as an earlier row: skipped)`);
+    if (suppressed > 0) lines.push(`  suppressed ${suppressed} (on a --suppress list: skipped)`);
     for (const [name, value] of fold.tally) lines.push(`  ${name.padEnd(10)} ${value}`);
     terminal.err.write(lines.join('\n') + '\n');
   }

@@ -2,6 +2,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { holdLog, prepareRun } from '../campaign/prelude.js';
+import { politeRun } from '../campaign/polite-run.js';
 import { preflight } from '../campaign/preflight.js';
 import { runQueueCampaign } from '../campaign/queue-run.js';
 import { runCampaign } from '../campaign/run-campaign.js';
@@ -60,6 +61,9 @@ export async function retryCommand(logArg: string, given: Readonly<Record<string
           if (settings.json) io.terminal.out.write(JSON.stringify(preflightStopReport('retry', settings.spec.name, outPath, detail)) + '\n');
         });
       }
+      const clock = clockFromEnv(io.env);
+      // A quota counts what the retried log recorded sent (an --out log is new: it holds nothing yet).
+      const polite = await politeRun(settings, clock, log);
       const resumeCommand = shellLine(['herald', 'retry', ...io.argv.slice(1)]);
       const observer = terminalObserver(io.terminal, {
         quiet: settings.quiet,
@@ -67,16 +71,17 @@ export async function retryCommand(logArg: string, given: Readonly<Record<string
         label: 'retry',
         resumeCommand,
         exit: io.exit,
+        waiting: polite.waitingFor === null ? null : { for: polite.waitingFor, zone: polite.zone },
       });
-      const plan = planRetry(log, { channel, campaign: last.campaign, all, limit: settings.limit });
-      const run = { settings, command: 'retry' as const, input: null, logPath: outPath, logEndsWithNewline: outPath === logPath ? log.endsWithNewline : true, campaign: last.campaign, channel, clock: clockFromEnv(io.env) };
+      const plan = planRetry(log, { channel, campaign: last.campaign, all, limit: settings.limit, rules: polite.rules, now: clock.now });
+      const run = { settings, command: 'retry' as const, input: null, logPath: outPath, logEndsWithNewline: outPath === logPath ? log.endsWithNewline : true, campaign: last.campaign, channel, clock };
       const result =
         queue === null
-          ? await runCampaign({ ...run, source: planSource(plan) }, observer, io.signals)
+          ? await runCampaign({ ...run, source: planSource(plan), gates: polite.gates }, observer, io.signals)
           : await runQueueCampaign({ ...run, plan, prior: log, redis: queue }, observer, io.signals);
       return renderRunEnd(
         result,
-        { command: 'retry', channel: settings.spec.name, logPath: outPath, title: `herald retry ${logArg}`, resumeCommand, retryCommand: shellLine(['herald', 'retry', outPath]), quiet: settings.quiet, json: settings.json },
+        { command: 'retry', channel: settings.spec.name, logPath: outPath, title: `herald retry ${logArg}`, resumeCommand, retryCommand: shellLine(['herald', 'retry', outPath]), quiet: settings.quiet, json: settings.json, waitingFor: polite.waitingFor },
         io.terminal,
       );
     } finally {

@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import type { ExitCode } from '../exit-codes.js';
 import type { CommandIO } from './command-io.js';
-import { addChannelFlags, addFlowFlags, addLogFlags, addOutputFlags, addQueueFlags } from './flags.js';
+import { addChannelFlags, addFlowFlags, addLogFlags, addOutputFlags, addPoliteFlags, addQueueFlags } from './flags.js';
 
 const EXAMPLES = `
 Examples:
@@ -22,6 +22,7 @@ export function registerRetry(program: Command, io: CommandIO, setExit: (code: E
     .option('--limit <n>', 'retry only the first N rows');
   addLogFlags(command, true);
   addFlowFlags(command);
+  addPoliteFlags(command);
   addOutputFlags(command);
   addQueueFlags(command);
   addChannelFlags(command);

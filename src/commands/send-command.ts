@@ -3,6 +3,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { openRows } from '../campaign/open-rows.js';
 import { holdLog, prepareRun, resumeSettings } from '../campaign/prelude.js';
+import { politeRun } from '../campaign/polite-run.js';
 import { preflight } from '../campaign/preflight.js';
 import { runQueueCampaign } from '../campaign/queue-run.js';
 import { runCampaign } from '../campaign/run-campaign.js';
@@ -88,8 +89,21 @@ export async function sendCommand(inputArg: string, given: Readonly<Record<strin
           if (settings.json) io.terminal.out.write(JSON.stringify(preflightStopReport('send', settings.spec.name, log, detail)) + '\n');
         });
       }
+      const clock = clockFromEnv(io.env);
+      // The log as it stood before this run (also under --force): a quota counts what it sent.
+      const polite = await politeRun(settings, clock, held.state);
       const campaign = prior?.runs.at(-1)?.campaign ?? newCampaignId();
-      const plan = planRows(batches, { keyField: settings.keyField, channel, campaign, prior, inDoubt: settings.inDoubt, limit: settings.limit, inDoubtDecidedBySender: queue !== null });
+      const plan = planRows(batches, {
+        keyField: settings.keyField,
+        channel,
+        campaign,
+        prior,
+        inDoubt: settings.inDoubt,
+        limit: settings.limit,
+        rules: polite.rules,
+        now: clock.now,
+        inDoubtDecidedBySender: queue !== null,
+      });
       const resumeCommand = resumeLine(io);
       const observer = terminalObserver(io.terminal, {
         quiet: settings.quiet,
@@ -97,15 +111,16 @@ export async function sendCommand(inputArg: string, given: Readonly<Record<strin
         label: 'send',
         resumeCommand,
         exit: io.exit,
+        waiting: polite.waitingFor === null ? null : { for: polite.waitingFor, zone: polite.zone },
       });
-      const run = { settings, command: 'send' as const, input, logPath: log, logEndsWithNewline: held.state?.endsWithNewline ?? true, campaign, channel, clock: clockFromEnv(io.env) };
+      const run = { settings, command: 'send' as const, input, logPath: log, logEndsWithNewline: held.state?.endsWithNewline ?? true, campaign, channel, clock };
       const result =
         queue === null
-          ? await runCampaign({ ...run, source: planSource(plan) }, observer, io.signals)
+          ? await runCampaign({ ...run, source: planSource(plan), gates: polite.gates }, observer, io.signals)
           : await runQueueCampaign({ ...run, plan, prior, redis: queue }, observer, io.signals);
       return renderRunEnd(
         result,
-        { command: 'send', channel: settings.spec.name, logPath: log, title: `herald send ${inputArg}`, resumeCommand, retryCommand: shellLine(['herald', 'retry', log]), quiet: settings.quiet, json: settings.json },
+        { command: 'send', channel: settings.spec.name, logPath: log, title: `herald send ${inputArg}`, resumeCommand, retryCommand: shellLine(['herald', 'retry', log]), quiet: settings.quiet, json: settings.json, waitingFor: polite.waitingFor },
         io.terminal,
       );
     } finally {

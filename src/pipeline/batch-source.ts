@@ -55,6 +55,10 @@ export class BatchSource<M> {
   private carry: SendItem<M>[] = [];
   /** Records the source handed over, appended but not yet committed, for `source.settled`. */
   private handedOver: PlannedItem<M>[] = [];
+  /** Until when no new row is taken from the source: a gate held one (a hold concerns the run, not the row). */
+  private holdUntil = 0;
+  /** Rows taken for a batch and dropped unsent when the run stopped. */
+  private dropped = 0;
 
   constructor(private readonly options: BatchSourceOptions<M>) {}
 
@@ -138,6 +142,7 @@ export class BatchSource<M> {
     for (const item of batch) {
       if (this.options.source.requeue?.(item, now)) continue;
       if (item.attempts > item.priorAttempts) this.retries.push(item, now);
+      else this.dropped++;
     }
   }
 
@@ -158,6 +163,26 @@ export class BatchSource<M> {
     for (const item of unsent) source.requeue(item, now);
   }
 
+  /**
+   * True when nothing was left to send or record: no row waits, none was dropped, and the source
+   * is exhausted (read once more to know). A run paused by a gate with nothing left was not paused.
+   */
+  async drained(): Promise<boolean> {
+    if (this.carry.length > 0 || this.retries.size > 0 || this.deferred.size > 0 || this.dropped > 0) return false;
+    if (this.index < this.buffer.length) return false;
+    if (this.done) return true;
+    this.next ??= this.options.source.next();
+    const result = await this.next;
+    this.next = null;
+    if (result === null) {
+      this.done = true;
+      return true;
+    }
+    this.buffer = result;
+    this.index = 0;
+    return false;
+  }
+
   /** Take rows that may go now into `batch`, up to the batch size, without waiting. */
   private fill(batch: SendItem<M>[]): Fill {
     const { size, pacer, sink } = this.options;
@@ -165,7 +190,7 @@ export class BatchSource<M> {
     while (batch.length < size) {
       let item = this.retries.popDue(now) ?? this.deferred.popDue(now);
       if (item === undefined) {
-        if (this.index >= this.buffer.length || this.deferred.size >= MAX_DEFERRED_ROWS) return 'idle';
+        if (this.index >= this.buffer.length || this.deferred.size >= MAX_DEFERRED_ROWS || now < this.holdUntil) return 'idle';
         const planned = this.buffer[this.index]!;
         if (planned.kind === 'record') {
           if (sink.backlogged) return 'backlog';
@@ -183,9 +208,21 @@ export class BatchSource<M> {
         item = planned;
       }
       const verdict = pacer.admitRow(item);
-      if (verdict.act === 'go') batch.push(item);
+      if (verdict.act === 'go') {
+        batch.push(item);
+        continue;
+      }
       // A row asked about again no sooner than the next millisecond: a gate cannot spin the loop.
-      else this.wait(item, Math.max(now + 1, verdict.act === 'defer' ? verdict.until : now + HOLD_RECHECK_MS));
+      const again = Math.max(now + 1, verdict.act === 'defer' ? verdict.until : now + HOLD_RECHECK_MS);
+      if (verdict.act === 'defer') {
+        this.wait(item, again);
+        continue;
+      }
+      // A hold concerns the run (a quota waiting for sends in flight): the rows behind it would be
+      // held too, so they stay in the source until the held row is asked about again.
+      this.deferred.push(item, again);
+      this.holdUntil = again;
+      return 'idle';
     }
     return 'full';
   }

@@ -6,9 +6,10 @@
  */
 import type { Channel } from '../channels/channel.js';
 import type { LogState } from '../results/log-state.js';
-import { rowRecord } from '../results/row-record.js';
+import { rowRecord, type RowRecordFields } from '../results/row-record.js';
 import { isRetryable } from '../results/row-state.js';
 import { idempotencyKeyFor } from './idempotency.js';
+import type { RowRules } from './row-rules.js';
 import type { PlannedItem } from './work-item.js';
 
 /** Settings of a retry plan. */
@@ -18,6 +19,10 @@ export interface RetryPlanOptions<M> {
   /** --all: every failed row, permanent ones included. */
   readonly all: boolean;
   readonly limit: number | null;
+  /** Suppression lists and per-row checks of the run's settings. */
+  readonly rules?: RowRules;
+  /** The run's clock, for the time of the records the plan writes. @default Date.now */
+  readonly now?: () => number;
 }
 
 /** Rows per array of the retry plan. */
@@ -37,6 +42,7 @@ export async function* planRetry<M>(log: LogState, options: RetryPlanOptions<M>)
 }
 
 function* retryItems<M>(log: LogState, options: RetryPlanOptions<M>): Generator<PlannedItem<M>> {
+  const stamp = (fields: RowRecordFields) => rowRecord(fields, options.now?.() ?? Date.now());
   const picked = [...log.keys.entries()].filter(([, state]) => isRetryable(state, options.all) && state.row !== undefined);
   picked.sort((a, b) => a[1].line - b[1].line);
   let toSend = 0;
@@ -44,11 +50,18 @@ function* retryItems<M>(log: LogState, options: RetryPlanOptions<M>): Generator<
     if (options.limit !== null && toSend >= options.limit) return;
     const row = state.row!;
     const idempotencyKey = state.idempotencyKey ?? idempotencyKeyFor(options.campaign, key);
-    const prepared = options.channel.prepare(row);
+    const suppressed = options.rules?.suppressed?.(key, row) ?? null;
+    if (suppressed !== null) {
+      // A recipient suppressed since the row failed is never sent again, not even with --all.
+      yield { kind: 'record', record: stamp({ key, status: 'skipped', class: 'suppressed', error: suppressed, attempts: state.attempts, idempotencyKey, line: state.line, row }) };
+      continue;
+    }
+    const rejected = options.rules?.checkRow?.(row) ?? null;
+    const prepared = rejected === null ? options.channel.prepare(row) : ({ ok: false, reason: rejected } as const);
     if (!prepared.ok) {
       yield {
         kind: 'record',
-        record: rowRecord({ key, status: 'invalid', class: 'invalid', error: `record ${state.line}: ${prepared.reason}`, attempts: state.attempts, idempotencyKey, line: state.line, row }),
+        record: stamp({ key, status: 'invalid', class: 'invalid', error: `record ${state.line}: ${prepared.reason}`, attempts: state.attempts, idempotencyKey, line: state.line, row }),
       };
       continue;
     }

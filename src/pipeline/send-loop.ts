@@ -163,6 +163,8 @@ export class SendLoop<M> {
       clearInterval(watchdog);
       this.signals.close();
     }
+    // A deadline or quota reached just as the last rows went: nothing was left for a --resume.
+    if (this.stopReason?.kind === 'paused' && (await this.batches.drained().catch(() => false))) this.stopReason = null;
     const deferred = this.batches.waitingForGate.rows;
     this.batches.releaseUnsent();
     if (this.stopReason) void this.options.source.close?.();

@@ -11,12 +11,14 @@ export interface SummaryContext {
   readonly log: string | null;
   /** Lines like ["retry", "herald retry x.results.jsonl"]. */
   readonly hints: readonly (readonly [string, string])[];
+  /** Lines printed after the counts, like ["waiting", "12 rows left waiting for their window"]. */
+  readonly notes?: readonly (readonly [string, string])[];
 }
 
 const STATUS_ORDER = ['sent', 'failed', 'invalid', 'skipped', 'pending'] as const;
 const CLASSES_BY_STATUS: Readonly<Record<string, readonly string[]>> = {
   failed: ['permanent', 'retryable', 'throttled', 'fatal', 'in-doubt'],
-  skipped: ['duplicate'],
+  skipped: ['duplicate', 'suppressed'],
   pending: ['retryable', 'throttled', 'in-doubt'],
 };
 
@@ -40,6 +42,7 @@ export function summaryText(summary: SummaryJson, context: SummaryContext, color
     const label = (paint[status] ?? ((s: string) => s))(status.padEnd(10));
     lines.push(`  ${label} ${String(count).padStart(7)}${detail ? `  ${detail}` : ''}`);
   }
+  for (const [label, text] of context.notes ?? []) lines.push(`  ${label.padEnd(10)} ${text}`);
   const codes = Object.entries(summary.codes).slice(0, 5);
   if (codes.length > 0) lines.push(`  ${'top codes'.padEnd(10)} ${codes.map(([code, n]) => `${code} ×${n}`).join(', ')}`);
   for (const [name, value] of Object.entries(summary.tally)) lines.push(`  ${name.padEnd(10)} ${String(value).padStart(7)}`);

@@ -26,11 +26,24 @@ export interface ProgressView {
 /** Interval of status lines when stderr is not a terminal. */
 export const STATUS_EVERY_MS = 10_000;
 
+/** What the display shows. */
+export interface ProgressOptions {
+  readonly quiet: boolean;
+  readonly total: number | null;
+  readonly label: string;
+  /** More to say about the run now (rows waiting for their window), or null. */
+  readonly extra?: () => string | null;
+}
+
+/** How often the bar re-reads `extra` when no row finishes. */
+const EXTRA_EVERY_MS = 1000;
+
 /** Pick the display for this terminal and these flags. */
-export function createProgress(terminal: Terminal, options: { quiet: boolean; total: number | null; label: string }): ProgressView {
+export function createProgress(terminal: Terminal, options: ProgressOptions): ProgressView {
+  const extra = options.extra ?? (() => null);
   if (options.quiet) return quietProgress(terminal);
-  if (terminal.err.isTTY) return barProgress(terminal, options.total, options.label);
-  return statusLines(terminal, options.label);
+  if (terminal.err.isTTY) return barProgress(terminal, options.total, options.label, extra);
+  return statusLines(terminal, options.label, extra);
 }
 
 function quietProgress(terminal: Terminal): ProgressView {
@@ -42,15 +55,17 @@ function rateOf(done: number, startedAt: number): number {
   return seconds > 0 ? done / seconds : 0;
 }
 
-function statusLines(terminal: Terminal, label: string): ProgressView {
+/** One status line (what a non-terminal stderr gets every 10 s). */
+export function statusLine(label: string, counts: ProgressCounts, elapsedMs: number, extra: string | null): string {
+  const rate = elapsedMs > 0 ? counts.done / (elapsedMs / 1000) : 0;
+  const more = extra === null ? '' : `; ${extra}`;
+  return `herald: ${label} ${counts.done} rows done (sent ${counts.sent}, failed ${counts.failed}, other ${counts.other}), ${rate.toFixed(1)}/s, ${formatDuration(elapsedMs)} elapsed${more}`;
+}
+
+function statusLines(terminal: Terminal, label: string, extra: () => string | null): ProgressView {
   const startedAt = Date.now();
   let last: ProgressCounts = { done: 0, sent: 0, failed: 0, other: 0 };
-  const print = () => {
-    const rate = rateOf(last.done, startedAt);
-    terminal.err.write(
-      `herald: ${label} ${last.done} rows done (sent ${last.sent}, failed ${last.failed}, other ${last.other}), ${rate.toFixed(1)}/s, ${formatDuration(Date.now() - startedAt)} elapsed\n`,
-    );
-  };
+  const print = () => terminal.err.write(`${statusLine(label, last, Date.now() - startedAt, extra())}\n`);
   const timer = setInterval(print, STATUS_EVERY_MS);
   timer.unref();
   return {
@@ -62,12 +77,12 @@ function statusLines(terminal: Terminal, label: string): ProgressView {
   };
 }
 
-function barProgress(terminal: Terminal, total: number | null, label: string): ProgressView {
+function barProgress(terminal: Terminal, total: number | null, label: string, extra: () => string | null): ProgressView {
   const c = terminal.color;
   const multibar = new cliProgress.MultiBar(
     {
       stream: terminal.err,
-      format: `${label} ${c.cyan('{bar}')} {value}/{total} | {speed}/s | ETA {eta_formatted} | ${c.green('sent {sent}')} ${c.red('failed {failed}')} {other}`,
+      format: `${label} ${c.cyan('{bar}')} {value}/{total} | {speed}/s | ETA {eta_formatted} | ${c.green('sent {sent}')} ${c.red('failed {failed}')} {other}{waiting}`,
       barCompleteChar: '█',
       barIncompleteChar: '░',
       hideCursor: true,
@@ -79,8 +94,15 @@ function barProgress(terminal: Terminal, total: number | null, label: string): P
     cliProgress.Presets.shades_classic,
   );
   let barTotal = total ?? 0;
-  const bar = multibar.create(barTotal, 0, { sent: 0, failed: 0, other: '', speed: '0.0' });
+  const waiting = () => {
+    const text = extra();
+    return text === null ? '' : ` | ${text}`;
+  };
+  const bar = multibar.create(barTotal, 0, { sent: 0, failed: 0, other: '', speed: '0.0', waiting: waiting() });
   const startedAt = Date.now();
+  // Rows waiting for their window finish nothing for hours: the bar still says so, and until when.
+  const refresh = setInterval(() => bar.update({ waiting: waiting() }), EXTRA_EVERY_MS);
+  refresh.unref();
   return {
     update(counts) {
       if (counts.done > barTotal) {
@@ -92,9 +114,13 @@ function barProgress(terminal: Terminal, total: number | null, label: string): P
         failed: counts.failed,
         other: counts.other > 0 ? `other ${counts.other}` : '',
         speed: rateOf(counts.done, startedAt).toFixed(1),
+        waiting: waiting(),
       });
     },
     notice: (line) => multibar.log(`${line}\n`),
-    stop: () => multibar.stop(),
+    stop: () => {
+      clearInterval(refresh);
+      multibar.stop();
+    },
   };
 }

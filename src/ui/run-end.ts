@@ -23,6 +23,8 @@ export interface RunEndContext {
   readonly retryCommand: string;
   readonly quiet: boolean;
   readonly json: boolean;
+  /** What rows deferred by a gate wait for ("their window"), or null when no gate defers rows. */
+  readonly waitingFor?: string | null;
 }
 
 /** Print the end of a run; returns its exit status. */
@@ -48,7 +50,12 @@ export function renderRunEnd(result: CampaignResult, context: RunEndContext, ter
   if (!context.quiet) {
     const how = outcome.stopped ? stopMessage(outcome.stopped) : 'done';
     const title = `${context.title}: ${how} — ${plural(summary.rows + leftPending, 'row')}`;
-    terminal.err.write(summaryText({ ...json, status }, { title, durationMs, throughput, log: context.logPath, hints }, terminal.color) + '\n');
+    const notes: [string, string][] = [];
+    if (outcome.deferred > 0) {
+      const waitsFor = context.waitingFor ? ` for ${context.waitingFor}` : '';
+      notes.push(['waiting', `${String(outcome.deferred).padStart(7)}  left waiting${waitsFor}: no record yet, --resume sends them`]);
+    }
+    terminal.err.write(summaryText({ ...json, status }, { title, durationMs, throughput, log: context.logPath, hints, notes }, terminal.color) + '\n');
   }
   if (context.json) {
     const report: RunReport = {
@@ -64,6 +71,7 @@ export function renderRunEnd(result: CampaignResult, context: RunEndContext, ter
       exitCode,
       retryCommand: retry,
       resumeCommand: outcome.stopped ? context.resumeCommand : null,
+      deferred: outcome.deferred,
     };
     terminal.out.write(JSON.stringify(report) + '\n');
   }
