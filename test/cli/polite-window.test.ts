@@ -93,7 +93,7 @@ describe('herald send --window', () => {
       [['--window', '9-17'], "--window '9-17': expected HH:MM-HH:MM"],
       [['--tz', 'Mars/Base'], "--tz 'Mars/Base': expected an IANA time zone name"],
       [['--tz-field', 'tz'], "--tz-field 'tz': a row's zone is only used for its sending window"],
-      [['--window', '09:00-20:00', '--tz-field', 'zone'], "has no column 'zone' (--tz-field)"],
+      [['--window', '09:00-20:00', '--tz-field', 'zone'], "has no column 'zone', used by --tz-field"],
       [['--not-after', 'tonight'], "--not-after 'tonight': expected an ISO 8601 time with an offset"],
       [['--quota', '500'], "--quota '500': expected N/h or N/d"],
       [['--suppress', join(ws.dir, 'missing.txt')], `--suppress ${join(ws.dir, 'missing.txt')}: no such file`],
