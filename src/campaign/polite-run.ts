@@ -44,20 +44,41 @@ export async function politeRules(settings: RunSettings): Promise<RowRules> {
   return rules;
 }
 
-/** The gates and rules of a run; `log` is the result log as it stood before the run (null: a new one). */
-export async function politeRun(settings: RunSettings, clock: Clock, log: LogState | null): Promise<PoliteRun> {
+/** Which gates a process applies: all of them in one process; across machines, the send process
+ * holds the campaign-wide ones (the deadline and the quota, at enqueue) and workers the per-row
+ * window (and the deadline again, so no send starts after it whatever they hear). */
+export interface GateChoice {
+  readonly deadline: boolean;
+  readonly window: boolean;
+  readonly quota: boolean;
+}
+
+/** Every gate (a run on one machine). */
+export const ALL_GATES: GateChoice = { deadline: true, window: true, quota: true };
+
+/**
+ * The gates and rules of a run; `log` is the result log as it stood before the run (null: a new
+ * one); `deadline` the --not-after instant when another process computed it already.
+ */
+export async function politeRun(settings: RunSettings, clock: Clock, log: LogState | null, choice: GateChoice = ALL_GATES, deadline?: number): Promise<PoliteRun> {
   const { polite } = settings;
   const zone = zoneClock(polite.tz)!;
   const gates: RowGate[] = [];
-  if (polite.notAfter) gates.push(deadlineGate(polite.notAfter, zone, clock.now()));
-  if (polite.window) gates.push(new WindowGate(polite.window, polite.tz, polite.tzField));
-  if (polite.quota) gates.push(new QuotaGate(polite.quota, zone, new LocalQuotaStore(sentTimes(log)), quotaLabel(polite.quota)));
+  if (polite.notAfter && choice.deadline) gates.push(deadlineGate(polite.notAfter, zone, deadline ?? notAfterInstant(settings, clock.now())!));
+  if (polite.window && choice.window) gates.push(new WindowGate(polite.window, polite.tz, polite.tzField));
+  if (polite.quota && choice.quota) gates.push(new QuotaGate(polite.quota, zone, new LocalQuotaStore(sentTimes(log)), quotaLabel(polite.quota)));
   const waitingFor = polite.window ? (polite.quota ? 'their window or the quota' : 'their window') : polite.quota ? 'the quota' : null;
   return { gates, rules: await politeRules(settings), waitingFor, zone: polite.tz };
 }
 
-function deadlineGate(notAfter: NonNullable<RunSettings['polite']['notAfter']>, zone: ZoneClock, now: number): DeadlineGate {
-  const at = notAfter.kind === 'instant' ? notAfter.at : nextLocalTime(zone, notAfter.minute, now);
+/** The --not-after instant of a run started at `now` (HH:MM: its next occurrence in --tz), or null. */
+export function notAfterInstant(settings: RunSettings, now: number): number | null {
+  const { notAfter, tz } = settings.polite;
+  if (!notAfter) return null;
+  return notAfter.kind === 'instant' ? notAfter.at : nextLocalTime(zoneClock(tz)!, notAfter.minute, now);
+}
+
+function deadlineGate(notAfter: NonNullable<RunSettings['polite']['notAfter']>, zone: ZoneClock, at: number): DeadlineGate {
   return new DeadlineGate(at, `--not-after ${notAfter.text} (${formatLocal(at, zone)} ${zone.zone})`);
 }
 

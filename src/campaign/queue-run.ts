@@ -10,6 +10,7 @@ import { Queue } from 'bullmq';
 import type { Redis, RedisOptions } from 'ioredis';
 import type { Channel } from '../channels/channel.js';
 import { SYSTEM_CLOCK, type Clock } from '../pacing/clock.js';
+import { checkGates, gatesPauseReason, type RowGate } from '../pacing/row-gate.js';
 import { defaultBurst } from '../pacing/token-bucket.js';
 import type { SendOutcome } from '../pipeline/send-loop.js';
 import type { StopReason } from '../pipeline/stop-reason.js';
@@ -17,7 +18,7 @@ import type { PlannedItem, SendItem } from '../pipeline/work-item.js';
 import type { LogState } from '../results/log-state.js';
 import type { RowRecord } from '../results/record.js';
 import { packCampaign } from '../queue/campaign-config.js';
-import { clearStop, readStop, writeStop } from '../queue/control.js';
+import { campaignStopOf, clearStop, readStop, stopReasonOf, writeStop } from '../queue/control.js';
 import { Enqueuer } from '../queue/enqueuer.js';
 import { BULL_PREFIX, CAMPAIGNS_KEY, campaignKeys, type CampaignKeys } from '../queue/keys.js';
 import { bullConnection, connectRedis } from '../queue/redis-connection.js';
@@ -45,6 +46,10 @@ export interface QueueCampaignRun extends RunIdentity {
   readonly prior: LogState | null;
   readonly redis: RedisOptions;
   readonly clock?: Clock;
+  /** Campaign-wide gates held at enqueue: the deadline and the quota (rows in flight are rows queued). */
+  readonly gates?: readonly RowGate[];
+  /** The --not-after instant, for the workers (ms), or null. */
+  readonly notAfter?: number | null;
 }
 
 /** The state of a run through workers, shared by its tasks. */
@@ -54,6 +59,8 @@ class Coordinator {
   lastResultAt = Date.now();
   /** Finished rows whose state Redis keeps until their jobs are gone (a worker died before completing one). */
   unforgotten: FinishedRow[] = [];
+  /** Rows this run let through its gates and has not seen finish (what a quota counts in flight). */
+  readonly admittedKeys = new Set<string>();
 
   constructor(
     readonly redis: Redis,
@@ -67,7 +74,7 @@ class Coordinator {
     if (this.stopped) return;
     this.stopped = reason;
     this.enqueuer.wake();
-    void writeStop(this.redis, this.keys, stopOf(reason)).catch(() => undefined);
+    void writeStop(this.redis, this.keys, campaignStopOf(reason)).catch(() => undefined);
   }
 
   get done(): boolean {
@@ -102,7 +109,7 @@ export async function runQueueCampaign(run: QueueCampaignRun, observer: RunObser
     await publish(run, redis, keys, bucket);
     await log.writer.commit();
     observer.started(() => ({ waitingForGate: { rows: 0, until: null } }));
-    watcher = setInterval(() => void watch(state, governor, reader), WATCH_MS);
+    watcher = setInterval(() => void watch(run, state, governor, reader), WATCH_MS);
     const reading = readResults(run, state, reader, governor, observer);
     await enqueueRows(run, state, observer);
     await finish(state, queue, settings.graceMs);
@@ -125,7 +132,7 @@ export async function runQueueCampaign(run: QueueCampaignRun, observer: RunObser
 /** Make the campaign known to workers: what travels with it, its bucket, and a clear way to go. */
 async function publish(run: QueueCampaignRun, redis: Redis, keys: CampaignKeys, bucket: SharedBucket): Promise<void> {
   const { settings } = run;
-  const config = packCampaign(run.campaign, settings.spec.name, recordedSettings(settings));
+  const config = packCampaign(run.campaign, settings.spec.name, recordedSettings(settings), run.notAfter ?? null);
   await clearStop(redis, keys);
   await redis.hset(keys.config, 'json', JSON.stringify(config));
   const burst = settings.burst ?? (settings.rate === null ? 1 : defaultBurst(settings.rate));
@@ -146,11 +153,42 @@ async function enqueueRows(run: QueueCampaignRun, state: Coordinator, observer: 
       }
     }
     if (state.log.writer.backlogged) await state.log.writer.commit();
-    await state.enqueuer.add(sends, () => state.stopped !== null);
+    await enqueueAdmitted(run, state, sends);
   }
   await state.log.writer.commit();
   state.planDone = true;
   state.enqueuer.wake();
+}
+
+/**
+ * Queue the rows the campaign-wide gates let go. A row a gate holds (a quota waiting for rows in
+ * flight to settle) waits, once the rows let go before it are queued; a gate that says the campaign
+ * must pause stops it.
+ */
+async function enqueueAdmitted(run: QueueCampaignRun, state: Coordinator, rows: SendItem<unknown>[]): Promise<void> {
+  const stopped = () => state.stopped !== null;
+  const gates = run.gates ?? [];
+  if (gates.length === 0) return state.enqueuer.add(rows, stopped);
+  const now = run.clock?.now ?? Date.now;
+  let going: SendItem<unknown>[] = [];
+  for (const row of rows) {
+    for (;;) {
+      if (state.stopped) return;
+      const pause = gatesPauseReason(gates, now());
+      if (pause) {
+        state.stop({ kind: 'paused', pause });
+        return;
+      }
+      if (checkGates(gates, row, now()).act === 'go') break;
+      await state.enqueuer.add(going, stopped);
+      going = [];
+      await state.enqueuer.settledOrAfter(100);
+    }
+    for (const gate of gates) gate.dispatched?.(row, now());
+    state.admittedKeys.add(row.key);
+    going.push(row);
+  }
+  await state.enqueuer.add(going, stopped);
 }
 
 /** Read the workers' results into the log until the campaign is done (or stopped and quiet). */
@@ -169,6 +207,9 @@ async function readResults(run: QueueCampaignRun, state: Coordinator, reader: Re
       if (record.status === 'pending') continue;
       finals.push(record);
       observer.record(record);
+      if (state.admittedKeys.delete(record.key)) {
+        for (const gate of run.gates ?? []) gate.settled?.({ key: record.key, row: record.row }, record.status === 'sent', (run.clock?.now ?? Date.now)());
+      }
       if (record.class === 'fatal') state.stop({ kind: 'fatal', detail: record.error ?? `the provider refused the run (${record.code ?? 'no code'})`, code: record.code });
     }
     await writer.commit();
@@ -179,14 +220,16 @@ async function readResults(run: QueueCampaignRun, state: Coordinator, reader: Re
 }
 
 /** Every quarter second: a stop set by a worker (or the governor's verdict), and the governor's recovery. */
-async function watch(state: Coordinator, governor: RemoteGovernor, reader: ResultReader): Promise<void> {
+async function watch(run: QueueCampaignRun, state: Coordinator, governor: RemoteGovernor, reader: ResultReader): Promise<void> {
   try {
+    const pause = gatesPauseReason(run.gates ?? [], (run.clock?.now ?? Date.now)());
+    if (pause && !state.done) state.stop({ kind: 'paused', pause });
     await governor.tick();
     if (state.unforgotten.length > 0) state.unforgotten.push(...(await reader.forget(state.unforgotten.splice(0))));
     if (governor.givenUp) state.stop({ kind: 'breaker', detail: 'most sends kept failing for 5 minutes; the provider seems down' });
     if (state.stopped) return;
     const stop = await readStop(state.redis, state.keys);
-    if (stop) state.stop(stop.kind === 'interrupt' ? { kind: 'interrupt' } : stop.kind === 'breaker' ? { kind: 'breaker', detail: stop.detail } : { kind: 'fatal', detail: stop.detail, code: stop.code });
+    if (stop) state.stop(stopReasonOf(stop));
   } catch {
     // Redis unreachable for a moment: the next tick tries again.
   }
@@ -210,13 +253,6 @@ async function cleanUp(redis: Redis, keys: CampaignKeys, queue: Queue): Promise<
   await redis.srem(CAMPAIGNS_KEY, keys.queue);
   await redis.del(keys.config, keys.bucket, keys.control, keys.rows, keys.results);
   await queue.obliterate({ force: true }).catch(() => undefined);
-}
-
-function stopOf(reason: StopReason): { kind: 'fatal' | 'interrupt' | 'breaker'; detail: string; code: string | null } {
-  if (reason.kind === 'interrupt') return { kind: 'interrupt', detail: 'the send process was interrupted', code: null };
-  if (reason.kind === 'breaker') return { kind: 'breaker', detail: reason.detail, code: null };
-  if (reason.kind === 'fatal') return { kind: 'fatal', detail: reason.detail, code: reason.code };
-  return { kind: 'fatal', detail: reason.kind === 'error' ? reason.detail : reason.pause.detail, code: null };
 }
 
 function describeRemote(change: RemoteChange): [string, 'info' | 'warning'] {

@@ -15,14 +15,16 @@ import { retryPolicy } from '../pipeline/retry-policy.js';
 import { SendLoop, type SendOutcome } from '../pipeline/send-loop.js';
 import type { RowRecord } from '../results/record.js';
 import { decodeCampaignConfig, unpackCampaign } from '../queue/campaign-config.js';
-import { readStop, writeStop } from '../queue/control.js';
+import { campaignStopOf, readStop, stopReasonOf, writeStop } from '../queue/control.js';
 import { CAMPAIGNS_KEY, campaignKeys } from '../queue/keys.js';
 import { QueueSource } from '../queue/queue-source.js';
 import { SharedBucket } from '../queue/shared-bucket.js';
 import { SharedPacer } from '../queue/shared-pacer.js';
 import { StreamSink } from '../queue/stream-sink.js';
 import type { Terminal } from '../ui/terminal.js';
+import { clockFromEnv } from '../pacing/clock.js';
 import { createChannel } from './channel-factory.js';
+import { politeRun } from './polite-run.js';
 import type { Environment } from './prelude.js';
 import { resolveSettings, type RunSettings } from './settings.js';
 
@@ -92,7 +94,7 @@ async function run(id: string, context: WorkerContext, onStart: (stop: () => voi
       return `stopped it: ${error.message}`;
     }
     context.terminal.err.write(`herald worker: joined campaign ${id} (${settings.spec.name}, up to ${settings.concurrency} at a time)\n`);
-    const outcome = await sendCampaign(id, settings, channel, context, onStart);
+    const outcome = await sendCampaign(id, settings, channel, context, onStart, config.notAfter);
     return describe(outcome);
   } catch (error) {
     if (error instanceof ConfigError) return `could not serve it: ${error.message}`;
@@ -108,8 +110,17 @@ function workerSettings(settings: RunSettings, concurrency: number | null): RunS
   return concurrency === null || concurrency >= settings.concurrency ? settings : { ...settings, concurrency };
 }
 
-async function sendCampaign(id: string, settings: RunSettings, channel: Channel, context: WorkerContext, onStart: (stop: () => void) => void): Promise<SendOutcome> {
+async function sendCampaign(
+  id: string,
+  settings: RunSettings,
+  channel: Channel,
+  context: WorkerContext,
+  onStart: (stop: () => void) => void,
+  notAfter: number | null,
+): Promise<SendOutcome> {
   const keys = campaignKeys(id);
+  const clock = clockFromEnv(context.env);
+  const { gates } = await politeRun(settings, clock, null, { deadline: true, window: true, quota: false }, notAfter ?? undefined);
   const batchSize = Math.max(1, channel.maxBatch ?? 1);
   const source = new QueueSource<unknown>({
     redis: context.redis,
@@ -119,18 +130,20 @@ async function sendCampaign(id: string, settings: RunSettings, channel: Channel,
     inDoubt: settings.inDoubt,
     window: settings.concurrency * batchSize + batchSize,
     stallMs: context.stallMs,
+    clock,
   });
   const sink = new StreamSink(context.redis, keys);
   const loop = new SendLoop<unknown>({
     source,
     channel,
-    pacer: new SharedPacer(new SharedBucket(context.redis, keys.bucket)),
+    pacer: new SharedPacer(new SharedBucket(context.redis, keys.bucket), gates, clock),
     sink,
     concurrency: settings.concurrency,
     batchSize,
     policy: retryPolicy(settings.retries),
     resendWindowMs: unknownResendWindowMs(settings.inDoubt, channel),
     timeoutMs: settings.timeoutMs,
+    clock,
     events: { record: (record) => context.onRecord?.(settings.spec.name, record) },
   });
   onStart(() => {
@@ -140,7 +153,8 @@ async function sendCampaign(id: string, settings: RunSettings, channel: Channel,
   const watcher = setInterval(() => void watch(id, context, loop, source), WATCH_MS);
   try {
     const outcome = await loop.run();
-    if (outcome.stopped?.kind === 'fatal') await writeStop(context.redis, keys, { kind: 'fatal', detail: outcome.stopped.detail, code: outcome.stopped.code });
+    // A fatal answer, or the deadline, holds for the whole campaign.
+    if (outcome.stopped?.kind === 'fatal' || outcome.stopped?.kind === 'paused') await writeStop(context.redis, keys, campaignStopOf(outcome.stopped));
     return outcome;
   } finally {
     clearInterval(watcher);
@@ -155,7 +169,7 @@ async function watch(id: string, context: WorkerContext, loop: SendLoop<unknown>
     const keys = campaignKeys(id);
     const [listed, stop] = await Promise.all([context.redis.sismember(CAMPAIGNS_KEY, id), readStop(context.redis, keys)]);
     if (stop) {
-      loop.stop(stop.kind === 'fatal' ? { kind: 'fatal', detail: stop.detail, code: stop.code } : stop.kind === 'breaker' ? { kind: 'breaker', detail: stop.detail } : { kind: 'interrupt' });
+      loop.stop(stopReasonOf(stop));
       source.end();
     } else if (listed === 0) {
       source.end();

@@ -2,7 +2,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { holdLog, prepareRun } from '../campaign/prelude.js';
-import { politeRun } from '../campaign/polite-run.js';
+import { ALL_GATES, notAfterInstant, politeRun } from '../campaign/polite-run.js';
 import { preflight } from '../campaign/preflight.js';
 import { runQueueCampaign } from '../campaign/queue-run.js';
 import { runCampaign } from '../campaign/run-campaign.js';
@@ -63,7 +63,7 @@ export async function retryCommand(logArg: string, given: Readonly<Record<string
       }
       const clock = clockFromEnv(io.env);
       // A quota counts what the retried log recorded sent (an --out log is new: it holds nothing yet).
-      const polite = await politeRun(settings, clock, log);
+      const polite = await politeRun(settings, clock, log, queue === null ? ALL_GATES : { deadline: true, window: false, quota: true });
       const resumeCommand = shellLine(['herald', 'retry', ...io.argv.slice(1)]);
       const observer = terminalObserver(io.terminal, {
         quiet: settings.quiet,
@@ -78,7 +78,7 @@ export async function retryCommand(logArg: string, given: Readonly<Record<string
       const result =
         queue === null
           ? await runCampaign({ ...run, source: planSource(plan), gates: polite.gates }, observer, io.signals)
-          : await runQueueCampaign({ ...run, plan, prior: log, redis: queue }, observer, io.signals);
+          : await runQueueCampaign({ ...run, plan, prior: log, redis: queue, gates: polite.gates, notAfter: notAfterInstant(settings, clock.now()) }, observer, io.signals);
       return renderRunEnd(
         result,
         { command: 'retry', channel: settings.spec.name, logPath: outPath, title: `herald retry ${logArg}`, resumeCommand, retryCommand: shellLine(['herald', 'retry', outPath]), quiet: settings.quiet, json: settings.json, waitingFor: polite.waitingFor },

@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { openRows } from '../campaign/open-rows.js';
 import { holdLog, prepareRun, resumeSettings } from '../campaign/prelude.js';
-import { politeRun } from '../campaign/polite-run.js';
+import { ALL_GATES, notAfterInstant, politeRun } from '../campaign/polite-run.js';
 import { preflight } from '../campaign/preflight.js';
 import { runQueueCampaign } from '../campaign/queue-run.js';
 import { runCampaign } from '../campaign/run-campaign.js';
@@ -91,7 +91,7 @@ export async function sendCommand(inputArg: string, given: Readonly<Record<strin
       }
       const clock = clockFromEnv(io.env);
       // The log as it stood before this run (also under --force): a quota counts what it sent.
-      const polite = await politeRun(settings, clock, held.state);
+      const polite = await politeRun(settings, clock, held.state, queue === null ? ALL_GATES : { deadline: true, window: false, quota: true });
       const campaign = prior?.runs.at(-1)?.campaign ?? newCampaignId();
       const plan = planRows(batches, {
         keyField: settings.keyField,
@@ -117,7 +117,7 @@ export async function sendCommand(inputArg: string, given: Readonly<Record<strin
       const result =
         queue === null
           ? await runCampaign({ ...run, source: planSource(plan), gates: polite.gates }, observer, io.signals)
-          : await runQueueCampaign({ ...run, plan, prior, redis: queue }, observer, io.signals);
+          : await runQueueCampaign({ ...run, plan, prior, redis: queue, gates: polite.gates, notAfter: notAfterInstant(settings, clock.now()) }, observer, io.signals);
       return renderRunEnd(
         result,
         { command: 'send', channel: settings.spec.name, logPath: log, title: `herald send ${inputArg}`, resumeCommand, retryCommand: shellLine(['herald', 'retry', log]), quiet: settings.quiet, json: settings.json, waitingFor: polite.waitingFor },

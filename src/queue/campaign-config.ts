@@ -32,6 +32,8 @@ export interface CampaignConfig {
   readonly files: Readonly<Record<string, PackedFile>>;
   /** Further files a template refers to (email attachments), by their path relative to the template. */
   readonly extra: readonly PackedFile[];
+  /** The --not-after instant as the send process computed it (ms), or null: no send starts after it anywhere. */
+  readonly notAfter: number | null;
 }
 
 /** Settings that belong to the sending process only. */
@@ -60,7 +62,7 @@ function constantAttachments(template: string): string[] {
 }
 
 /** Pack a campaign for its workers; `settings` are the recorded settings, relative paths against their `cwd`. */
-export function packCampaign(campaign: string, channel: string, settings: Readonly<Record<string, unknown>>): CampaignConfig {
+export function packCampaign(campaign: string, channel: string, settings: Readonly<Record<string, unknown>>, notAfter: number | null = null): CampaignConfig {
   const cwd = typeof settings.cwd === 'string' ? settings.cwd : process.cwd();
   const travelling: Record<string, unknown> = Object.fromEntries(Object.entries(settings).filter(([name]) => !LOCAL_ONLY.includes(name)));
   const files: Record<string, PackedFile> = {};
@@ -85,7 +87,7 @@ export function packCampaign(campaign: string, channel: string, settings: Readon
       }
     }
   }
-  return { v: CONFIG_VERSION, campaign, channel, settings: travelling, files, extra };
+  return { v: CONFIG_VERSION, campaign, channel, settings: travelling, files, extra, notAfter };
 }
 
 /**
@@ -119,5 +121,5 @@ export function decodeCampaignConfig(json: string, campaign: string): CampaignCo
   if (config.v !== CONFIG_VERSION || typeof config.channel !== 'string' || typeof config.settings !== 'object' || config.settings === null) {
     throw new ConfigError(`campaign ${campaign}: its config in Redis was written by another herald version (v ${String(config.v)})`);
   }
-  return { v: config.v, campaign, channel: config.channel, settings: config.settings, files: config.files ?? {}, extra: config.extra ?? [] };
+  return { v: config.v, campaign, channel: config.channel, settings: config.settings, files: config.files ?? {}, extra: config.extra ?? [], notAfter: typeof config.notAfter === 'number' ? config.notAfter : null };
 }

@@ -68,6 +68,17 @@ export class Enqueuer {
     this.wake();
   }
 
+  /** Resolves once a row finishes (or the run stops), or after `ms` at most. */
+  settledOrAfter(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.waiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
   /** Wake whoever waits for room (a stop, or rows finished). */
   wake(): void {
     const waiters = this.waiters;

@@ -8,6 +8,7 @@
 import { DelayedError, Worker, type Job } from 'bullmq';
 import type { Redis, RedisOptions } from 'ioredis';
 import type { Channel } from '../channels/channel.js';
+import type { Clock } from '../pacing/clock.js';
 import { inDoubtAction, type InDoubtPolicy } from '../pipeline/in-doubt.js';
 import type { RowSource } from '../pipeline/row-source.js';
 import type { PlannedItem, SendItem } from '../pipeline/work-item.js';
@@ -31,6 +32,8 @@ export interface QueueSourceOptions<M> {
   readonly window: number;
   /** How long a dead worker's jobs stay locked before another takes them over (BullMQ lockDuration and stalledInterval). */
   readonly stallMs: number;
+  /** The run's clock: the times rows wait until are on it; BullMQ's delays are real time. */
+  readonly clock?: Clock;
 }
 
 /** The rows of a campaign, as a worker takes them from the queue. */
@@ -88,14 +91,14 @@ export class QueueSource<M> implements RowSource<M> {
     void this.worker.pause(true).catch(() => undefined);
     const unsent = this.ready;
     this.ready = [];
-    for (const item of unsent) this.decide(item, { kind: 'wait', until: Date.now() });
+    for (const item of unsent) this.decide(item, { kind: 'wait', until: this.options.clock?.now() ?? Date.now() });
     this.wake?.();
   }
 
   async close(): Promise<void> {
     this.end();
     // Rows still held were stopped short by the run: back to the queue for another worker.
-    for (const item of [...this.fates.keys()]) this.decide(item, { kind: 'wait', until: Date.now() });
+    for (const item of [...this.fates.keys()]) this.decide(item, { kind: 'wait', until: this.options.clock?.now() ?? Date.now() });
     await this.worker.close();
   }
 
@@ -122,7 +125,9 @@ export class QueueSource<M> implements RowSource<M> {
     });
     if (fate.kind === 'done') return;
     if (planned.kind === 'send') await job.updateData(rowJobData(planned));
-    await job.moveToDelayed(Math.max(fate.until, Date.now()), token);
+    const clock = this.options.clock;
+    const wait = clock ? clock.realMs(fate.until - clock.now()) : fate.until - Date.now();
+    await job.moveToDelayed(Date.now() + Math.max(0, Math.round(wait)), token);
     throw new DelayedError();
   }
 

@@ -6,7 +6,8 @@
  */
 import type { AnswerFeedback } from '../pacing/answer-feedback.js';
 import type { Pacer, Permit } from '../pacing/pacer.js';
-import { GO, type GateVerdict, type PauseReason } from '../pacing/row-gate.js';
+import type { Clock } from '../pacing/clock.js';
+import { GO, checkGates, gatesPauseReason, type GateVerdict, type GatedRow, type PauseReason, type RowGate } from '../pacing/row-gate.js';
 import { sleep } from '../pacing/sleep.js';
 import type { SharedBucket } from './shared-bucket.js';
 
@@ -14,16 +15,24 @@ const PERMIT: Permit = { probe: false };
 
 /** The pacer of one worker on one campaign. */
 export class SharedPacer implements Pacer {
-  constructor(private readonly bucket: SharedBucket) {}
+  /**
+   * @param gates this worker's row gates: the sending window (a row outside it goes back to the
+   *   queue until it opens) and the deadline; the quota is the send process's, at enqueue
+   */
+  constructor(
+    private readonly bucket: SharedBucket,
+    private readonly gates: readonly RowGate[] = [],
+    private readonly clock: Clock = { now: Date.now, realMs: (ms) => ms },
+  ) {}
 
   readonly breakerOpenSince = 0;
 
-  admitRow(): GateVerdict {
-    return GO;
+  admitRow(row: GatedRow): GateVerdict {
+    return this.gates.length === 0 ? GO : checkGates(this.gates, row, this.clock.now());
   }
 
   pauseReason(): PauseReason | null {
-    return null;
+    return this.gates.length === 0 ? null : gatesPauseReason(this.gates, this.clock.now());
   }
 
   dispatched(): void {}
