@@ -26,6 +26,7 @@ import { RemoteGovernor, type RemoteChange } from '../queue/remote-governor.js';
 import { ResultReader, type FinishedRow } from '../queue/result-reader.js';
 import { SharedBucket } from '../queue/shared-bucket.js';
 import { formatRate } from '../config/parse-rate.js';
+import type { RunMetrics } from '../metrics/run-metrics.js';
 import { watchInterrupts } from './interrupts.js';
 import type { CampaignResult, RunObserver } from './run-campaign.js';
 import { openRunLog, type RunIdentity, type RunLog } from './run-log.js';
@@ -50,6 +51,8 @@ export interface QueueCampaignRun extends RunIdentity {
   readonly gates?: readonly RowGate[];
   /** The --not-after instant, for the workers (ms), or null. */
   readonly notAfter?: number | null;
+  /** Metrics to keep up to date (rows waiting, the paced rate), when served. */
+  readonly metrics?: RunMetrics | null;
 }
 
 /** The state of a run through workers, shared by its tasks. */
@@ -94,6 +97,11 @@ export async function runQueueCampaign(run: QueueCampaignRun, observer: RunObser
   const log = openRunLog(run, clock.now());
   const state = new Coordinator(redis, keys, log, new Enqueuer(queue, redis, keys, run.prior !== null));
   const governor = new RemoteGovernor(settings.rate, bucket, clock.now, (change) => observer.notice(...describeRemote(change)));
+  if (run.metrics) {
+    run.metrics.probes.waiting = async () => (await queue.getWaitingCount()) + (await queue.getDelayedCount());
+    run.metrics.probes.pacedRate = async () => (await bucket.state()).rate;
+    run.metrics.probes.throttled = async () => ((await bucket.state()).paused ? 1 : 0);
+  }
   const started = Date.now();
   let watcher: NodeJS.Timeout | undefined;
   const interrupts = watchInterrupts(signals, { stop: () => state.stop({ kind: 'interrupt' }), abort: () => undefined }, settings.graceMs, {

@@ -47,9 +47,17 @@ export interface WorkerContext {
   readonly onRecord?: (channel: string, record: RowRecord) => void;
 }
 
+/** What a served campaign shows the worker's metrics. */
+export interface CampaignProbes {
+  /** Provider calls in flight now. */
+  inFlight(): number;
+}
+
 /** A campaign being served, as the worker's main loop holds it. */
 export interface ServedCampaign {
   readonly id: string;
+  /** Its probes, once it sends (null before). */
+  readonly probes: CampaignProbes | null;
   /** Finish the sends in flight and leave (the worker is stopping). */
   stop(): void;
   /** Resolves once the worker has left the campaign, with a line saying how it went. */
@@ -60,12 +68,17 @@ export interface ServedCampaign {
 export function serveCampaign(id: string, context: WorkerContext): ServedCampaign {
   let stopLoop: (() => void) | null = null;
   let stopRequested = false;
-  const done = run(id, context, (stop) => {
+  let probes: CampaignProbes | null = null;
+  const done = run(id, context, (stop, loopProbes) => {
     stopLoop = stop;
+    probes = loopProbes;
     if (stopRequested) stop();
   });
   return {
     id,
+    get probes() {
+      return probes;
+    },
     stop: () => {
       stopRequested = true;
       stopLoop?.();
@@ -74,7 +87,7 @@ export function serveCampaign(id: string, context: WorkerContext): ServedCampaig
   };
 }
 
-async function run(id: string, context: WorkerContext, onStart: (stop: () => void) => void): Promise<string> {
+async function run(id: string, context: WorkerContext, onStart: (stop: () => void, probes: CampaignProbes) => void): Promise<string> {
   const keys = campaignKeys(id);
   const stored = await context.redis.hget(keys.config, 'json');
   if (stored === null) return 'gone before it could start';
@@ -115,7 +128,7 @@ async function sendCampaign(
   settings: RunSettings,
   channel: Channel,
   context: WorkerContext,
-  onStart: (stop: () => void) => void,
+  onStart: (stop: () => void, probes: CampaignProbes) => void,
   notAfter: number | null,
 ): Promise<SendOutcome> {
   const keys = campaignKeys(id);
@@ -146,10 +159,13 @@ async function sendCampaign(
     clock,
     events: { record: (record) => context.onRecord?.(settings.spec.name, record) },
   });
-  onStart(() => {
-    loop.stop({ kind: 'interrupt' });
-    source.end();
-  });
+  onStart(
+    () => {
+      loop.stop({ kind: 'interrupt' });
+      source.end();
+    },
+    { inFlight: () => loop.callsInFlight },
+  );
   const watcher = setInterval(() => void watch(id, context, loop, source), WATCH_MS);
   try {
     const outcome = await loop.run();

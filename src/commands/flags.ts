@@ -62,9 +62,12 @@ export function addFlowFlags(command: Command): Command {
 
 /** Flags of a run through Redis workers (`herald worker`). */
 export function addQueueFlags(command: Command): Command {
-  return command.addOption(
-    new Option('--queue <redis-url>', 'send through the herald workers serving this Redis (redis://host:6379/0; password in HERALD_REDIS_PASSWORD): this process queues the rows and writes the log').helpGroup('Across machines:'),
-  );
+  return command
+    .addOption(
+      new Option('--queue <redis-url>', 'send through the herald workers serving this Redis (redis://host:6379/0; password in HERALD_REDIS_PASSWORD): this process queues the rows and writes the log').helpGroup('Across machines:'),
+    )
+    .addOption(new Option('--metrics-port <port>', 'serve Prometheus metrics on this port while the run lasts (127.0.0.1 unless --metrics-host)').helpGroup('Across machines:'))
+    .addOption(new Option('--metrics-host <host>', 'the address --metrics-port listens on').default('127.0.0.1').helpGroup('Across machines:'));
 }
 
 /** Flags of sending windows, deadlines, quotas and suppression lists. */

@@ -16,6 +16,7 @@ import { planSource } from '../pipeline/row-source.js';
 import { redisOptions } from '../queue/redis-connection.js';
 import { foldLog } from '../results/log-state.js';
 import { isRetryable } from '../results/row-state.js';
+import { metricsFromFlags, observedWithMetrics } from '../metrics/run-metrics.js';
 import { renderRunEnd } from '../ui/run-end.js';
 import { terminalObserver } from '../ui/run-observer.js';
 import { warn } from '../ui/terminal.js';
@@ -65,20 +66,21 @@ export async function retryCommand(logArg: string, given: Readonly<Record<string
       // A quota counts what the retried log recorded sent (an --out log is new: it holds nothing yet).
       const polite = await politeRun(settings, clock, log, queue === null ? ALL_GATES : { deadline: true, window: false, quota: true });
       const resumeCommand = shellLine(['herald', 'retry', ...io.argv.slice(1)]);
-      const observer = terminalObserver(io.terminal, {
+      const metrics = await metricsFromFlags(given);
+      const observer = observedWithMetrics(terminalObserver(io.terminal, {
         quiet: settings.quiet,
         total: settings.limit === null ? count : Math.min(count, settings.limit),
         label: 'retry',
         resumeCommand,
         exit: io.exit,
         waiting: polite.waitingFor === null ? null : { for: polite.waitingFor, zone: polite.zone },
-      });
+      }), metrics, settings.spec.name);
       const plan = planRetry(log, { channel, campaign: last.campaign, all, limit: settings.limit, rules: polite.rules, now: clock.now });
       const run = { settings, command: 'retry' as const, input: null, logPath: outPath, logEndsWithNewline: outPath === logPath ? log.endsWithNewline : true, campaign: last.campaign, channel, clock };
       const result =
         queue === null
           ? await runCampaign({ ...run, source: planSource(plan), gates: polite.gates }, observer, io.signals)
-          : await runQueueCampaign({ ...run, plan, prior: log, redis: queue, gates: polite.gates, notAfter: notAfterInstant(settings, clock.now()) }, observer, io.signals);
+          : await runQueueCampaign({ ...run, plan, prior: log, redis: queue, gates: polite.gates, notAfter: notAfterInstant(settings, clock.now()), metrics }, observer, io.signals);
       return renderRunEnd(
         result,
         { command: 'retry', channel: settings.spec.name, logPath: outPath, title: `herald retry ${logArg}`, resumeCommand, retryCommand: shellLine(['herald', 'retry', outPath]), quiet: settings.quiet, json: settings.json, waitingFor: polite.waitingFor },

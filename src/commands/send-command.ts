@@ -19,6 +19,7 @@ import { planRows } from '../pipeline/plan-rows.js';
 import { planSource } from '../pipeline/row-source.js';
 import { redisOptions } from '../queue/redis-connection.js';
 import type { LogState } from '../results/log-state.js';
+import { metricsFromFlags, observedWithMetrics } from '../metrics/run-metrics.js';
 import { renderRunEnd } from '../ui/run-end.js';
 import { terminalObserver } from '../ui/run-observer.js';
 import { warn } from '../ui/terminal.js';
@@ -105,19 +106,20 @@ export async function sendCommand(inputArg: string, given: Readonly<Record<strin
         inDoubtDecidedBySender: queue !== null,
       });
       const resumeCommand = resumeLine(io);
-      const observer = terminalObserver(io.terminal, {
+      const metrics = await metricsFromFlags(given);
+      const observer = observedWithMetrics(terminalObserver(io.terminal, {
         quiet: settings.quiet,
         total: await progressTotal(input, opened, settings, prior, io),
         label: 'send',
         resumeCommand,
         exit: io.exit,
         waiting: polite.waitingFor === null ? null : { for: polite.waitingFor, zone: polite.zone },
-      });
+      }), metrics, settings.spec.name);
       const run = { settings, command: 'send' as const, input, logPath: log, logEndsWithNewline: held.state?.endsWithNewline ?? true, campaign, channel, clock };
       const result =
         queue === null
           ? await runCampaign({ ...run, source: planSource(plan), gates: polite.gates }, observer, io.signals)
-          : await runQueueCampaign({ ...run, plan, prior, redis: queue, gates: polite.gates, notAfter: notAfterInstant(settings, clock.now()) }, observer, io.signals);
+          : await runQueueCampaign({ ...run, plan, prior, redis: queue, gates: polite.gates, notAfter: notAfterInstant(settings, clock.now()), metrics }, observer, io.signals);
       return renderRunEnd(
         result,
         { command: 'send', channel: settings.spec.name, logPath: log, title: `herald send ${inputArg}`, resumeCommand, retryCommand: shellLine(['herald', 'retry', log]), quiet: settings.quiet, json: settings.json, waitingFor: polite.waitingFor },

@@ -8,7 +8,9 @@ import { parseInteger } from '../config/parse-integer.js';
 import { MAX_CONCURRENCY } from '../config/defaults.js';
 import { ExitCode } from '../exit-codes.js';
 import { readStop } from '../queue/control.js';
-import { CAMPAIGNS_KEY, campaignKeys } from '../queue/keys.js';
+import { BULL_PREFIX, CAMPAIGNS_KEY, campaignKeys } from '../queue/keys.js';
+import { metricsFromFlags } from '../metrics/run-metrics.js';
+import type { RowRecord } from '../results/record.js';
 import { connectRedis, redisOptions, redisWhere } from '../queue/redis-connection.js';
 import type { Redis } from 'ioredis';
 import type { CommandIO } from './command-io.js';
@@ -25,6 +27,11 @@ export async function workerCommand(url: string, given: Readonly<Record<string, 
   const redis = await connectRedis(connection, 'herald worker');
   const name = `${hostname()}:${process.pid}`;
   const served = new Map<string, ServedCampaign>();
+  const metrics = await metricsFromFlags(given);
+  if (metrics) {
+    metrics.probes.inFlight = () => [...served.values()].reduce((sum, campaign) => sum + (campaign.probes?.inFlight() ?? 0), 0);
+    metrics.probes.waiting = () => rowsWaiting(redis, [...served.keys()]);
+  }
   const say = (line: string) => io.terminal.err.write(`herald worker: ${line}\n`);
   say(`serving campaigns queued on ${redisWhere(connection)} (Ctrl-C stops)`);
   let stopping = false;
@@ -40,7 +47,8 @@ export async function workerCommand(url: string, given: Readonly<Record<string, 
   io.signals.on('SIGTERM', onSignal);
   try {
     while (!stopping) {
-      await discover(redis, served, { redis, connection, env, terminal: io.terminal, concurrency, stallMs, name }, say).catch(() => undefined);
+      const onRecord = metrics ? (channel: string, record: RowRecord) => metrics.record(channel, record) : undefined;
+      await discover(redis, served, { redis, connection, env, terminal: io.terminal, concurrency, stallMs, name, ...(onRecord ? { onRecord } : {}) }, say).catch(() => undefined);
       await new Promise<void>((resolve) => {
         wake = resolve;
         setTimeout(resolve, DISCOVER_MS);
@@ -53,6 +61,16 @@ export async function workerCommand(url: string, given: Readonly<Record<string, 
     redis.disconnect();
   }
   return ExitCode.Interrupted;
+}
+
+/** Rows waiting (queued or delayed) in the campaigns' queues. */
+async function rowsWaiting(redis: Redis, ids: readonly string[]): Promise<number> {
+  let waiting = 0;
+  for (const id of ids) {
+    const [queued, delayed] = await Promise.all([redis.llen(`${BULL_PREFIX}:${id}:wait`), redis.zcard(`${BULL_PREFIX}:${id}:delayed`)]);
+    waiting += queued + delayed;
+  }
+  return waiting;
 }
 
 /** Join the campaigns listed in Redis that this worker does not serve yet and that are not stopped. */

@@ -120,6 +120,11 @@ export class SendLoop<M> {
     this.signals.abortAll(new Error('stopped at once'));
   }
 
+  /** Provider calls in flight now. */
+  get callsInFlight(): number {
+    return this.inFlight;
+  }
+
   /** Whether the run was told to stop (and why). */
   get stopped(): StopReason | null {
     return this.stopReason;

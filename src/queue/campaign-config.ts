@@ -37,7 +37,7 @@ export interface CampaignConfig {
 }
 
 /** Settings that belong to the sending process only. */
-const LOCAL_ONLY = ['envFile', 'out', 'resume', 'force', 'dryRun', 'json', 'quiet', 'queue', 'metricsPort'];
+const LOCAL_ONLY = ['envFile', 'out', 'resume', 'force', 'dryRun', 'json', 'quiet', 'queue', 'metricsPort', 'metricsHost'];
 
 /** The attribute names of a channel's options that name files. */
 function fileOptions(channel: string): string[] {

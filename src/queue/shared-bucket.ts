@@ -77,6 +77,14 @@ export class SharedBucket {
     await this.redis.heraldPause(this.key, Math.max(0, Math.round(ms)));
   }
 
+  /** The campaign's rate now (sends per second; null: no limit), and whether the campaign is paused. */
+  async state(): Promise<{ rate: number | null; paused: boolean }> {
+    const [rate, pausedUntil] = await this.redis.hmget(this.key, 'rate', 'pausedUntil');
+    const [seconds, micros] = await this.redis.time();
+    const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+    return { rate: Number(rate ?? 0) > 0 ? Number(rate) : null, paused: Number(pausedUntil ?? 0) > now };
+  }
+
   /** Take `count` tokens: `taken` false while paused; `waitMs` before the tokens may be used (or before asking again). */
   async take(count: number): Promise<{ taken: boolean; waitMs: number }> {
     const [taken, waitMs] = await this.redis.heraldTake(this.key, count);

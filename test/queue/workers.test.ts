@@ -7,7 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { finished, runHerald, spawnHerald, waitFor } from '../helpers/cli.js';
 import { rowRecords, writeCsv } from '../helpers/files.js';
-import { startRedis, type TestRedis } from '../helpers/redis.js';
+import { freePort, startRedis, type TestRedis } from '../helpers/redis.js';
 import { useWorkspace } from '../helpers/workspace.js';
 
 const ws = useWorkspace();
@@ -133,6 +133,20 @@ describe('herald worker and herald send --queue', () => {
     expect(seen).not.toContain(token);
     expect(JSON.stringify(rowRecords(`${csv}.results.jsonl`))).not.toContain(token);
     expect(result.stderr).not.toContain(token);
+  });
+
+  it('a worker with --metrics-port serves Prometheus metrics on 127.0.0.1: rows sent by channel, status, class and code', async () => {
+    const sink = await ws.startSink();
+    const csv = writeCsv(ws.dir, 20);
+    const port = await freePort();
+    const worker = spawnHerald(['worker', redis.url, '--metrics-port', String(port)]);
+    workers.push(worker);
+    const result = await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--queue', redis.url, '--quiet']);
+    expect(result.code, result.stderr).toBe(0);
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(text).toContain('herald_sends_total{channel="webhook",status="sent",class="ok",code="200"} 20');
+    expect(text).toMatch(/herald_attempt_latency_seconds_count\{channel="webhook"\} 20/);
+    expect(text).toContain('herald_sends_in_flight 0');
   });
 
   it('a worker without the channel\'s secret stops the campaign (exit 1) naming the missing variable', async () => {
