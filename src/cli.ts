@@ -24,9 +24,12 @@ Examples:
   $ herald retry customers.csv.results.jsonl
   $ herald report customers.csv.results.jsonl
   $ herald mock webhook --fail-rate 0.05
+  $ herald worker redis://10.0.0.5:6379                # on each sending machine, then:
+  $ herald send customers.csv --channel webhook --url https://notify.internal/api/push --queue redis://10.0.0.5:6379
 
 Exit status: 0 every row sent or skipped; 3 some rows failed or invalid; 1 stopped by a fatal
-error; 2 usage or configuration error (nothing sent); 130 interrupted (resume with --resume).`;
+error; 2 usage or configuration error (nothing sent); 75 paused by --not-after or --quota (resume
+later with --resume); 130 interrupted (resume with --resume).`;
 
 /** Exit once stdout and stderr have drained (a pipe may still hold the summary), at most 2 s later. */
 function exitAfterFlush(code: number): void {

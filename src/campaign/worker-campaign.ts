@@ -106,6 +106,13 @@ async function run(id: string, context: WorkerContext, onStart: (stop: () => voi
       await writeStop(context.redis, keys, { kind: 'fatal', detail, code: null });
       return `stopped it: ${error.message}`;
     }
+    // The channel's preflight (credentials, an endpoint nobody listens on) from this worker's side.
+    const verdict = await channel.verify?.(AbortSignal.timeout(Math.max(settings.timeoutMs, 5000))).catch(() => null);
+    if (verdict?.outcome === 'fatal') {
+      const detail = `worker ${context.name} cannot send campaign ${id}: ${verdict.detail ?? verdict.code ?? 'the provider refused it'}`;
+      await writeStop(context.redis, keys, { kind: 'fatal', detail, code: verdict.code });
+      return `stopped it: ${verdict.detail ?? verdict.code}`;
+    }
     context.terminal.err.write(`herald worker: joined campaign ${id} (${settings.spec.name}, up to ${settings.concurrency} at a time)\n`);
     const outcome = await sendCampaign(id, settings, channel, context, onStart, config.notAfter);
     return describe(outcome);
