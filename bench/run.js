@@ -1,12 +1,13 @@
 // `npm run bench`: every scenario against sinks started here on 127.0.0.1, each comparison run
 // side by side (alternating) in this one invocation. Prints a table; writes bench/results.json.
-// Flags: --quick (fewer rows and rounds), --only NAME (http, scale, pacing, startup, email, sms).
+// Flags: --quick (fewer rows and rounds), --only NAME (http, scale, pacing, startup, email, sms, workers).
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { httpThroughput, pacing, scale } from './scenarios/http.js';
 import { startup } from './scenarios/startup.js';
 import { email, sms } from './scenarios/channels.js';
+import { workers } from './scenarios/workers.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -18,6 +19,7 @@ const scenarios = [
   ['pacing', () => pacing()],
   ['email', () => email({ messages: quick ? 2_000 : 10_000, rounds: quick ? 2 : 3 })],
   ['sms', () => sms({ messages: quick ? 20_000 : 100_000, rounds: quick ? 2 : 3 })],
+  ['workers', () => workers({ messages: quick ? 1_500 : 5_000, rounds: quick ? 1 : 3 })],
   ['scale', () => scale({ sizes: quick ? [20_000, 100_000, 200_000, 400_000] : [20_000, 100_000, 200_000, 1_000_000] })],
 ];
 

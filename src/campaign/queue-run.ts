@@ -20,7 +20,7 @@ import type { RowRecord } from '../results/record.js';
 import { packCampaign } from '../queue/campaign-config.js';
 import { campaignStopOf, clearStop, readStop, stopReasonOf, writeStop } from '../queue/control.js';
 import { Enqueuer } from '../queue/enqueuer.js';
-import { BULL_PREFIX, CAMPAIGNS_KEY, campaignKeys, type CampaignKeys } from '../queue/keys.js';
+import { BULL_PREFIX, CAMPAIGNS_CHANNEL, CAMPAIGNS_KEY, campaignKeys, type CampaignKeys } from '../queue/keys.js';
 import { bullConnection, connectRedis } from '../queue/redis-connection.js';
 import { RemoteGovernor, type RemoteChange } from '../queue/remote-governor.js';
 import { ResultReader, type FinishedRow } from '../queue/result-reader.js';
@@ -146,6 +146,7 @@ async function publish(run: QueueCampaignRun, redis: Redis, keys: CampaignKeys, 
   const burst = settings.burst ?? (settings.rate === null ? 1 : defaultBurst(settings.rate));
   await bucket.reset(settings.rate, burst, settings.burst !== undefined);
   await redis.sadd(CAMPAIGNS_KEY, run.campaign);
+  await redis.publish(CAMPAIGNS_CHANNEL, run.campaign);
 }
 
 /** Queue the plan's rows (writing the records it settles on the way), a window at a time. */

@@ -148,7 +148,8 @@ async function sendCampaign(
     keys,
     channel,
     inDoubt: settings.inDoubt,
-    window: settings.concurrency * batchSize + batchSize,
+    // Rows ready beyond those in flight: the send loop never waits for BullMQ to fetch the next.
+    window: 2 * settings.concurrency * batchSize + 8,
     stallMs: context.stallMs,
     clock,
   });

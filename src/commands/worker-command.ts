@@ -8,15 +8,15 @@ import { parseInteger } from '../config/parse-integer.js';
 import { MAX_CONCURRENCY } from '../config/defaults.js';
 import { ExitCode } from '../exit-codes.js';
 import { readStop } from '../queue/control.js';
-import { BULL_PREFIX, CAMPAIGNS_KEY, campaignKeys } from '../queue/keys.js';
+import { BULL_PREFIX, CAMPAIGNS_CHANNEL, CAMPAIGNS_KEY, campaignKeys } from '../queue/keys.js';
 import { metricsFromFlags } from '../metrics/run-metrics.js';
 import type { RowRecord } from '../results/record.js';
 import { connectRedis, redisOptions, redisWhere } from '../queue/redis-connection.js';
 import type { Redis } from 'ioredis';
 import type { CommandIO } from './command-io.js';
 
-/** How often a worker looks for campaigns to join. */
-const DISCOVER_MS = 500;
+/** How often a worker looks for campaigns to join (an announced one wakes it at once). */
+const DISCOVER_MS = 1000;
 
 /** Run `herald worker`: exit 130 once stopped by SIGINT/SIGTERM. */
 export async function workerCommand(url: string, given: Readonly<Record<string, unknown>>, io: CommandIO): Promise<ExitCode> {
@@ -45,6 +45,10 @@ export async function workerCommand(url: string, given: Readonly<Record<string, 
   };
   io.signals.on('SIGINT', onSignal);
   io.signals.on('SIGTERM', onSignal);
+  // A campaign announced wakes the worker at once; looking every DISCOVER_MS catches the rest.
+  const announcements = redis.duplicate();
+  await announcements.subscribe(CAMPAIGNS_CHANNEL).catch(() => undefined);
+  announcements.on('message', () => wake?.());
   try {
     while (!stopping) {
       const onRecord = metrics ? (channel: string, record: RowRecord) => metrics.record(channel, record) : undefined;
@@ -58,6 +62,7 @@ export async function workerCommand(url: string, given: Readonly<Record<string, 
   } finally {
     io.signals.off('SIGINT', onSignal);
     io.signals.off('SIGTERM', onSignal);
+    announcements.disconnect();
     redis.disconnect();
   }
   return ExitCode.Interrupted;

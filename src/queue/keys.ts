@@ -9,6 +9,8 @@
 export const BULL_PREFIX = 'herald-q';
 /** The set of campaigns workers should serve. */
 export const CAMPAIGNS_KEY = 'herald:campaigns';
+/** Pub/sub channel a send process announces a campaign on, so workers join at once. */
+export const CAMPAIGNS_CHANNEL = 'herald:campaigns:announce';
 
 /** The keys of one campaign. */
 export interface CampaignKeys {

@@ -116,7 +116,9 @@ export class QueueSource<M> implements RowSource<M> {
       await job.moveToDelayed(Date.now(), token);
       throw new DelayedError();
     }
-    const planned = await this.plan(job.data);
+    // Only a job a worker died holding (stalled, then taken over) can find its row started before:
+    // a fresh job, or one a worker gave back, carries its whole story in its data.
+    const planned = await this.plan(job.data, job.stalledCounter > 0);
     if (planned === null) return;
     const fate = await new Promise<Fate>((resolve) => {
       this.fates.set(planned, resolve);
@@ -132,9 +134,9 @@ export class QueueSource<M> implements RowSource<M> {
   }
 
   /** The row a job stands for, as the takeover rules make it (null: done already). */
-  private async plan(data: RowJobData): Promise<PlannedItem<M> | null> {
+  private async plan(data: RowJobData, takenOver: boolean): Promise<PlannedItem<M> | null> {
     const { channel, keys, redis } = this.options;
-    const stored = await redis.hget(keys.rows, data.key);
+    const stored = takenOver ? await redis.hget(keys.rows, data.key) : null;
     const state = stored === null ? null : (JSON.parse(stored) as RowState);
     const takeover = takeOver(data, state, inDoubtAction(this.options.inDoubt, channel));
     if (takeover.act === 'done') return null;

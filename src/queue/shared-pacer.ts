@@ -12,6 +12,8 @@ import { sleep } from '../pacing/sleep.js';
 import type { SharedBucket } from './shared-bucket.js';
 
 const PERMIT: Permit = { probe: false };
+/** How long a worker trusts that an unlimited campaign is still unpaused. */
+const STATE_TTL_MS = 100;
 
 /** The pacer of one worker on one campaign. */
 export class SharedPacer implements Pacer {
@@ -45,12 +47,26 @@ export class SharedPacer implements Pacer {
   }
 
   async acquire(count: number, signal: AbortSignal): Promise<Permit> {
+    // A campaign without --rate, not paused: no token to take, only the pause to look at now and then.
+    if (await this.unlimited()) return PERMIT;
     for (;;) {
       signal.throwIfAborted();
       const { taken, waitMs } = await this.bucket.take(count);
       if (waitMs >= 1) await sleep(waitMs, signal);
       if (taken) return PERMIT;
     }
+  }
+
+  private unlimitedUntil = 0;
+
+  /** Whether the campaign has no rate and is not paused (looked up at most every STATE_TTL_MS). */
+  private async unlimited(): Promise<boolean> {
+    const now = Date.now();
+    if (now < this.unlimitedUntil) return true;
+    const state = await this.bucket.state();
+    const free = state.rate === null && !state.paused;
+    this.unlimitedUntil = free ? now + STATE_TTL_MS : 0;
+    return free;
   }
 
   /** Answers are the governor's to weigh (it sees every worker's); a worker only follows. */
