@@ -6,22 +6,29 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Channel } from '../channels/channel.js';
-import { formatRate } from '../config/parse-rate.js';
-import type { BreakerChange } from '../pacing/circuit-breaker.js';
 import type { Clock } from '../pacing/clock.js';
 import { RunPacer } from '../pacing/pacer.js';
 import type { RowGate } from '../pacing/row-gate.js';
-import type { GovernorChange } from '../pacing/throttle-governor.js';
 import { unknownResendWindowMs } from '../pipeline/in-doubt.js';
 import { retryPolicy } from '../pipeline/retry-policy.js';
 import type { RowSource } from '../pipeline/row-source.js';
-import { SendLoop, type SendOutcome } from '../pipeline/send-loop.js';
+import { BREAKER_GIVE_UP_MS, SendLoop, type SendOutcome } from '../pipeline/send-loop.js';
+import { DiscardSink } from '../results/discard-sink.js';
+import type { LogState } from '../results/log-state.js';
 import { LogWriter } from '../results/log-writer.js';
-import { RECORD_VERSION, type RowRecord, type RunRecord } from '../results/record.js';
+import { RECORD_VERSION, type LogRecord, type RowRecord, type RunRecord } from '../results/record.js';
+import type { ResultSink } from '../results/result-sink.js';
+import { rowRecord } from '../results/row-record.js';
 import { SummaryFold } from '../report/summary.js';
+import type { PacingFacts } from '../report/summary-text.js';
 import { VERSION } from '../version.js';
+import { AnswerStats, describeFailure } from './answer-stats.js';
+import { CampaignTally } from './campaign-tally.js';
 import { watchInterrupts } from './interrupts.js';
+import { PacingNotices } from './pacing-notices.js';
+import { SameAnswerStop, sameAnswerMessage } from './same-answer-stop.js';
 import { recordedSettings, type RunSettings } from './settings.js';
+import { watchSlowCalls } from './slow-calls.js';
 
 /** Everything a run needs. */
 export interface CampaignRun {
@@ -29,7 +36,8 @@ export interface CampaignRun {
   readonly command: 'send' | 'retry';
   /** Absolute input path, '-' for stdin, or null (retry). */
   readonly input: string | null;
-  readonly logPath: string;
+  /** The result log; null for a test send (`--test-to`), whose records go nowhere. */
+  readonly logPath: string | null;
   /** Whether the log's last line is complete (false: start on a fresh line). */
   readonly logEndsWithNewline: boolean;
   readonly campaign: string;
@@ -39,6 +47,13 @@ export interface CampaignRun {
   readonly gates?: readonly RowGate[];
   /** The time the run goes by (the machine's, unless a test set one). */
   readonly clock?: Clock;
+  /** The log as it stood before this run (a resume, a retry), for the campaign's counts. */
+  readonly prior?: LogState | null;
+  /**
+   * Stop when the run's first answers are all the same permanent failure (a setting is wrong, not
+   * the rows): default true; `--keep-going` turns it off.
+   */
+  readonly stopOnSameAnswer?: boolean;
 }
 
 /** How much a notice matters: --quiet hides `info` only. */
@@ -64,6 +79,19 @@ export interface CampaignResult {
   /** The fold of the final records that reached the log. */
   readonly summary: SummaryFold;
   readonly durationMs: number;
+  /** How the provider slowed the run down. */
+  readonly pacing: PacingFacts;
+  /** Rows left waiting for a retry when the run stopped, by class. */
+  readonly waitingByClass: Readonly<Record<string, number>>;
+  /** The campaign as a whole: the log before this run, and this run's final records. */
+  readonly campaign: CampaignTally;
+}
+
+/** Where a run's records go: the log file, or nowhere (a test send). */
+interface RunSink extends ResultSink {
+  onDurable: ((records: readonly LogRecord[]) => void) | null;
+  flushNow(): void;
+  readonly failed: Error | null;
 }
 
 function runRecord(run: CampaignRun): RunRecord {
@@ -81,34 +109,80 @@ function runRecord(run: CampaignRun): RunRecord {
   };
 }
 
+/** The same answer, now blamed on a setting: failed/fatal, so `--resume` sends the row again. */
+function blamedOnSetting(record: RowRecord, at: number): RowRecord {
+  const { key, code, error, attempts, messageId, idempotencyKey, latencyMs, line, row } = record;
+  return rowRecord({ key, status: 'failed', class: 'fatal', code, error, attempts, messageId, idempotencyKey, latencyMs, line, row }, at);
+}
+
 /** Run the campaign; the caller holds the log's lock and closes the channel and the source. */
 export async function runCampaign(run: CampaignRun, observer: RunObserver, signals: NodeJS.EventEmitter): Promise<CampaignResult> {
-  const { settings, channel } = run;
-  const writer = LogWriter.open(run.logPath, { endsWithNewline: run.logEndsWithNewline, first: runRecord(run) });
+  const { settings } = run;
+  const now = run.clock?.now ?? Date.now;
+  const writer: RunSink = run.logPath === null ? new DiscardSink() : LogWriter.open(run.logPath, { endsWithNewline: run.logEndsWithNewline, first: runRecord(run) });
   const summary = new SummaryFold();
+  const campaign = new CampaignTally(run.prior ?? null);
+  const stats = new AnswerStats();
   // Messages and billed segments of what went out, not of rows read ahead of a stop.
   const tallies = new WeakMap<RowRecord, Readonly<Record<string, number>>>();
+  // Corrective records (the first answers blamed on a setting), with the record each corrects.
+  const corrections = new WeakMap<RowRecord, RowRecord>();
   writer.onDurable = (records) => {
     for (const record of records) {
       if (record.type !== 'row' || record.status === 'pending') continue;
+      const original = corrections.get(record);
+      if (original) {
+        summary.reclassify(original, record);
+        continue;
+      }
       summary.add(record);
+      campaign.add(record);
       const tally = tallies.get(record);
       if (tally) summary.addTally(tally);
     }
+  };
+  const sink: ResultSink = {
+    append: (record) => {
+      stats.observe(record);
+      writer.append(record);
+    },
+    commit: () => writer.commit(),
+    get backlogged() {
+      return writer.backlogged;
+    },
+    close: () => writer.close(),
+  };
+  const notices = new PacingNotices(now, () => {
+    const failure = stats.dominantFailure();
+    return failure ? describeFailure(failure) : null;
+  }, BREAKER_GIVE_UP_MS);
+  const say = (notice: { text: string; level: NoticeLevel } | null) => {
+    if (notice) observer.notice(notice.text, notice.level);
   };
   const pacer = new RunPacer({
     rate: settings.rate,
     ...(settings.burst !== undefined ? { burst: settings.burst } : {}),
     gates: run.gates ?? [],
     ...(run.clock ? { clock: run.clock } : {}),
-    onChange: (change) => observer.notice(...describeChange(change)),
+    onChange: (change) => {
+      if ('kind' in change && (change.kind === 'slowed' || change.kind === 'paused')) stats.noteLimit(change.limit);
+      say(notices.change(change));
+    },
   });
+  const watched = watchSlowCalls(run.channel, (line) => observer.notice(line, 'info'));
+  const channel = watched.channel;
   const tally = channel.tally?.bind(channel);
-  const loop = new SendLoop<unknown>({
+  const sameAnswer = run.stopOnSameAnswer === false ? null : new SameAnswerStop();
+  const correct = (record: RowRecord) => {
+    const fixed = blamedOnSetting(record, now());
+    corrections.set(fixed, record);
+    sink.append(fixed);
+  };
+  const loop: SendLoop<unknown> = new SendLoop<unknown>({
     source: run.source,
     channel,
     pacer,
-    sink: writer,
+    sink,
     concurrency: settings.concurrency,
     batchSize: Math.max(1, channel.maxBatch ?? 1),
     policy: retryPolicy(settings.retries),
@@ -119,6 +193,13 @@ export async function runCampaign(run: CampaignRun, observer: RunObserver, signa
       record: (record, message) => {
         if (tally && record.status === 'sent' && message !== undefined) tallies.set(record, tally(message));
         observer.record(record);
+        // Only answers to sends count; records of rows never sent (invalid, duplicate) do not.
+        const verdict = message !== undefined && sameAnswer ? sameAnswer.observe(record) : null;
+        if (verdict?.act === 'correct') correct(record);
+        if (verdict?.act === 'stop') {
+          for (const first of verdict.rows) correct(first);
+          loop.stop({ kind: 'fatal', detail: sameAnswerMessage(settings.spec.name, verdict, verdict.rows.length), code: verdict.code });
+        }
       },
       notice: (message) => observer.notice(message, 'warning'),
     },
@@ -135,6 +216,8 @@ export async function runCampaign(run: CampaignRun, observer: RunObserver, signa
       observer.leaveNow();
     },
   });
+  const ticker = setInterval(() => say(notices.tick()), 1000);
+  ticker.unref();
   const started = Date.now();
   let outcome: SendOutcome;
   try {
@@ -142,24 +225,20 @@ export async function runCampaign(run: CampaignRun, observer: RunObserver, signa
     observer.started();
     outcome = await loop.run();
   } finally {
+    clearInterval(ticker);
+    watched.dispose();
     interrupts.dispose();
     observer.stopped();
     await writer.close();
   }
   // A log replaced or truncated at the very end is a stop too: its last records are not where users look.
   if (writer.failed && !outcome.stopped) outcome = { ...outcome, stopped: { kind: 'error', detail: writer.failed.message } };
-  return { outcome, summary, durationMs: Date.now() - started };
-}
-
-/** A pacing change as a line for people, and how much it matters. */
-function describeChange(change: GovernorChange | BreakerChange): [string, NoticeLevel] {
-  if ('kind' in change) {
-    const limit = change.limit === null ? 'no limit' : formatRate(change.limit);
-    if (change.kind === 'paused') return [`provider is throttling most sends: pausing ${change.pauseMs} ms, then ${limit}`, 'info'];
-    if (change.kind === 'slowed') return [`provider is throttling: slowing to ${limit}`, 'info'];
-    return [`throttling over: back to ${limit}`, 'info'];
-  }
-  if (change.state === 'open' && change.probeFailed) return [`the probe failed too: pausing ${change.cooldownMs} ms, then another`, 'warning'];
-  if (change.state === 'open') return [`${change.failures} of the last ${change.window} sends failed: pausing ${change.cooldownMs} ms, then one probe`, 'warning'];
-  return ['sends succeed again: circuit closed', 'info'];
+  return {
+    outcome,
+    summary,
+    durationMs: Date.now() - started,
+    pacing: { throttledAnswers: stats.throttledAnswers, lowestRate: stats.lowestRate },
+    waitingByClass: stats.waitingByClass(),
+    campaign,
+  };
 }
