@@ -8,6 +8,7 @@ import { ExitCode } from './exit-codes.js';
 import { VERSION } from './version.js';
 import type { CommandIO } from './commands/command-io.js';
 import { registerDemo } from './commands/demo.js';
+import { registerInit } from './commands/init.js';
 import { registerMock } from './commands/mock.js';
 import { registerReport } from './commands/report.js';
 import { registerRetry } from './commands/retry.js';
@@ -23,6 +24,7 @@ Examples:
   $ herald retry customers.csv.results.jsonl
   $ herald report customers.csv.results.jsonl
   $ herald mock webhook --fail-rate 0.05
+  $ herald init email                                 # a small working campaign in this folder
 
 Exit status: 0 every row sent or skipped; 3 some rows failed or invalid; 1 stopped by a fatal
 error; 2 usage or configuration error (nothing sent); 130 interrupted (resume with --resume).`;
@@ -82,6 +84,7 @@ async function main(argv: readonly string[]): Promise<number> {
   registerReport(program, io, setExit);
   registerMock(program, io, setExit);
   registerDemo(program, io, setExit);
+  registerInit(program, io, setExit);
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
   try {
     await program.parseAsync([...argv], { from: 'user' });
