@@ -45,33 +45,49 @@ export function slowCallLine(channel: string, calls: readonly Pick<Call, 'kind' 
   return `${[waiting, checking].filter(Boolean).join('; ')} (still waiting)`;
 }
 
-/** Wrap `inner` so that calls waiting over SLOW_CALL_MS are told to `notice` (checked each second, real time). */
-export function watchSlowCalls<M>(inner: Channel<M>, notice: (line: string) => void, thresholdMs = SLOW_CALL_MS): WatchedChannel<M> {
-  const calls = new Set<Call>();
-  const timed = async <T>(kind: CallKind, rows: number, work: () => Promise<T>): Promise<T> => {
-    const call: Call = { kind, rows, startedAt: Date.now(), told: false };
-    calls.add(call);
+/** Calls in flight and when each started; which ones just crossed the threshold. Pure: the time comes in. */
+export class SlowCalls {
+  private readonly calls = new Set<Call>();
+
+  constructor(
+    private readonly channel: string,
+    private readonly thresholdMs = SLOW_CALL_MS,
+  ) {}
+
+  /** Run `work` as one call of `kind` carrying `rows`, started at `startedAt`. */
+  async timed<T>(kind: CallKind, rows: number, startedAt: number, work: () => Promise<T>): Promise<T> {
+    const call: Call = { kind, rows, startedAt, told: false };
+    this.calls.add(call);
     try {
       return await work();
     } finally {
-      calls.delete(call);
+      this.calls.delete(call);
     }
-  };
-  const timer = setInterval(() => {
-    const now = Date.now();
-    const slow = [...calls].filter((call) => !call.told && now - call.startedAt >= thresholdMs);
+  }
+
+  /** The line for the calls that have waited `thresholdMs` by `now` and were not told yet, or null. */
+  check(now: number): string | null {
+    const slow = [...this.calls].filter((call) => !call.told && now - call.startedAt >= this.thresholdMs);
     for (const call of slow) call.told = true;
-    const line = slowCallLine(inner.name, slow, thresholdMs);
+    return slowCallLine(this.channel, slow, this.thresholdMs);
+  }
+}
+
+/** Wrap `inner` so that calls waiting over SLOW_CALL_MS are told to `notice` (checked each second, real time). */
+export function watchSlowCalls<M>(inner: Channel<M>, notice: (line: string) => void): WatchedChannel<M> {
+  const calls = new SlowCalls(inner.name);
+  const timer = setInterval(() => {
+    const line = calls.check(Date.now());
     if (line !== null) notice(line);
   }, WATCH_EVERY_MS);
   timer.unref();
   const own: Partial<Record<keyof Channel<M>, unknown>> = {
-    send: (message: M, ctx: Parameters<Channel<M>['send']>[1]) => timed('send', 1, () => inner.send(message, ctx)),
+    send: (message: M, ctx: Parameters<Channel<M>['send']>[1]) => calls.timed('send', 1, Date.now(), () => inner.send(message, ctx)),
     ...(inner.sendBatch
-      ? { sendBatch: (batch: Parameters<NonNullable<Channel<M>['sendBatch']>>[0], signal: AbortSignal) => timed('batch', batch.length, () => inner.sendBatch!(batch, signal)) }
+      ? { sendBatch: (batch: Parameters<NonNullable<Channel<M>['sendBatch']>>[0], signal: AbortSignal) => calls.timed('batch', batch.length, Date.now(), () => inner.sendBatch!(batch, signal)) }
       : {}),
     ...(inner.reconcile
-      ? { reconcile: (message: M, ctx: Parameters<NonNullable<Channel<M>['reconcile']>>[1]) => timed('reconcile', 1, () => inner.reconcile!(message, ctx)) }
+      ? { reconcile: (message: M, ctx: Parameters<NonNullable<Channel<M>['reconcile']>>[1]) => calls.timed('reconcile', 1, Date.now(), () => inner.reconcile!(message, ctx)) }
       : {}),
   };
   return { channel: overriding(inner, own), dispose: () => clearInterval(timer) };

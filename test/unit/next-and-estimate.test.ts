@@ -1,7 +1,7 @@
 /** The one next step a summary recommends, a dry run's estimates, --sample's spread, and the command lines herald prints. */
 import { describe, expect, it } from 'vitest';
 import { estimateCost, estimateTime, parsePrice } from '../../src/campaign/estimate.js';
-import { slowCallLine } from '../../src/campaign/slow-calls.js';
+import { SlowCalls, slowCallLine } from '../../src/campaign/slow-calls.js';
 import { SpreadSample } from '../../src/campaign/spread-sample.js';
 import { resumeLineOf } from '../../src/commands/resume-line.js';
 import { realSendLine } from '../../src/commands/test-send.js';
@@ -70,6 +70,22 @@ describe('slowCallLine', () => {
     ['sends and a reconciliation', [{ kind: 'send', rows: 1 }, { kind: 'send', rows: 1 }, { kind: 'reconcile', rows: 1 }], "2 sends waited over 5.0s for aliyun-sms's answer; asking aliyun-sms about 1 row in doubt took over 5.0s (still waiting)"],
   ])('%s', (_name, calls, line) => {
     expect(slowCallLine('aliyun-sms', calls, 5000)).toBe(line);
+  });
+});
+
+describe('SlowCalls', () => {
+  it('tells each call once, when it has waited the threshold; a call that answered is forgotten', async () => {
+    const calls = new SlowCalls('aliyun-sms', 5000);
+    let answer!: () => void;
+    const batch = calls.timed('batch', 100, 0, () => new Promise<void>((resolve) => (answer = resolve)));
+    void calls.timed('reconcile', 1, 3000, () => new Promise(() => undefined));
+    expect(calls.check(4999)).toBeNull();
+    expect(calls.check(5000)).toBe("a batch of 100 rows waited over 5.0s for aliyun-sms's answer (still waiting)");
+    expect(calls.check(7000)).toBeNull();
+    expect(calls.check(8000)).toBe('asking aliyun-sms about 1 row in doubt took over 5.0s (still waiting)');
+    answer();
+    await batch;
+    expect(calls.check(60_000)).toBeNull();
   });
 });
 
