@@ -13,6 +13,7 @@ import { registerMock } from './commands/mock.js';
 import { registerReport } from './commands/report.js';
 import { registerRetry } from './commands/retry.js';
 import { registerSend } from './commands/send.js';
+import { registerWorker } from './commands/worker.js';
 import { processTerminal } from './ui/terminal.js';
 
 const EXAMPLES = `
@@ -84,6 +85,7 @@ async function main(argv: readonly string[]): Promise<number> {
   registerReport(program, io, setExit);
   registerMock(program, io, setExit);
   registerDemo(program, io, setExit);
+  registerWorker(program, io, setExit);
   registerInit(program, io, setExit);
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
   try {

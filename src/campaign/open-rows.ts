@@ -32,6 +32,7 @@ interface NeededField {
 function neededFields(settings: RunSettings, channel: Channel): NeededField[] {
   const needed: NeededField[] = [{ field: settings.keyField, where: '--key (the row\'s identity: use --key FIELD)' }];
   if (settings.toField !== null && settings.toField !== settings.keyField) needed.push({ field: settings.toField, where: '--to (the recipient: use --to FIELD)' });
+  if (settings.polite.tzField !== null) needed.push({ field: settings.polite.tzField, where: "--tz-field (the row's own time zone)" });
   for (const { field, where } of channel.templateFields?.() ?? ([] as TemplateField[])) needed.push({ field, where: `{{${field}}} in ${where}` });
   return needed;
 }

@@ -6,6 +6,7 @@
 import { statSync } from 'node:fs';
 import type { Channel } from '../channels/channel.js';
 import { loadEnvFile } from '../config/env-file.js';
+import { envReferences } from '../config/expand-env.js';
 import { ConfigError } from '../errors.js';
 import { lockLog, type LogLock } from '../results/log-lock.js';
 import { foldLog, type FoldOptions, type LogState } from '../results/log-state.js';
@@ -82,10 +83,29 @@ export interface PreparedRun {
   readonly channel: Channel;
 }
 
-/** Resolve the settings (relative paths against `cwd`), read --env-file, create the channel. */
-export async function prepareRun(raw: Readonly<Record<string, unknown>>, cwd: string, env: Environment, terminal: Terminal): Promise<PreparedRun> {
+/**
+ * Resolve the settings (relative paths against `cwd`), read --env-file, create the channel
+ * (`renderOnly`: for rendering and validating rows, without the secrets sending needs).
+ */
+export async function prepareRun(raw: Readonly<Record<string, unknown>>, cwd: string, env: Environment, terminal: Terminal, renderOnly = false): Promise<PreparedRun> {
   const settings = resolveSettings(raw, cwd);
   const runEnv = settings.envFile ? loadEnvFile(settings.envFile, env) : env;
-  const channel = await createChannel(settings, runEnv, terminal);
+  const channel = renderOnly ? await createChannel({ ...settings, dryRun: true }, withStandIns(settings.raw, runEnv), terminal) : await createChannel(settings, runEnv, terminal);
   return { settings, env: runEnv, channel };
+}
+
+/**
+ * The environment of a process that renders rows but sends none: a `${VAR}` a flag refers to (a
+ * token in a header) stands in as a dummy when this process does not have it, since only the
+ * processes that send need the secret.
+ */
+function withStandIns(raw: Readonly<Record<string, unknown>>, env: Environment): Environment {
+  const standIns: Record<string, string> = {};
+  for (const value of Object.values(raw)) {
+    for (const text of Array.isArray(value) ? value : [value]) {
+      if (typeof text !== 'string') continue;
+      for (const name of envReferences(text)) if (env[name] === undefined) standIns[name] = 'x';
+    }
+  }
+  return Object.keys(standIns).length === 0 ? env : { ...env, ...standIns };
 }

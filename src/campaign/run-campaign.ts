@@ -4,7 +4,6 @@
  * a summary folded from what reached the log. `herald send`, `herald retry` and `herald demo`
  * share it; commands render what it reports.
  */
-import { randomUUID } from 'node:crypto';
 import type { Channel } from '../channels/channel.js';
 import type { Clock } from '../pacing/clock.js';
 import { RunPacer } from '../pacing/pacer.js';
@@ -13,42 +12,27 @@ import { unknownResendWindowMs } from '../pipeline/in-doubt.js';
 import { retryPolicy } from '../pipeline/retry-policy.js';
 import type { RowSource } from '../pipeline/row-source.js';
 import { BREAKER_GIVE_UP_MS, SendLoop, type SendOutcome } from '../pipeline/send-loop.js';
-import { DiscardSink } from '../results/discard-sink.js';
-import type { LogState } from '../results/log-state.js';
-import { LogWriter } from '../results/log-writer.js';
-import { RECORD_VERSION, type LogRecord, type RowRecord, type RunRecord } from '../results/record.js';
+import type { RowRecord } from '../results/record.js';
 import type { ResultSink } from '../results/result-sink.js';
 import { rowRecord } from '../results/row-record.js';
-import { SummaryFold } from '../report/summary.js';
+import type { SummaryFold } from '../report/summary.js';
 import type { PacingFacts } from '../report/summary-text.js';
-import { VERSION } from '../version.js';
 import { AnswerStats, describeFailure } from './answer-stats.js';
-import { CampaignTally } from './campaign-tally.js';
-import { watchInterrupts } from './interrupts.js';
+import type { CampaignTally } from './campaign-tally.js';
 import { PacingNotices } from './pacing-notices.js';
 import { SameAnswerStop, sameAnswerMessage } from './same-answer-stop.js';
-import { recordedSettings, type RunSettings } from './settings.js';
+import { watchInterrupts } from './interrupts.js';
+import { openRunLog, type RunIdentity } from './run-log.js';
 import { watchSlowCalls } from './slow-calls.js';
 
-/** Everything a run needs. */
-export interface CampaignRun {
-  readonly settings: RunSettings;
-  readonly command: 'send' | 'retry';
-  /** Absolute input path, '-' for stdin, or null (retry). */
-  readonly input: string | null;
-  /** The result log; null for a test send (`--test-to`), whose records go nowhere. */
-  readonly logPath: string | null;
-  /** Whether the log's last line is complete (false: start on a fresh line). */
-  readonly logEndsWithNewline: boolean;
-  readonly campaign: string;
+/** Everything a run needs: what its run record says (a null log: a test send, recorded nowhere), and its stages. */
+export interface CampaignRun extends RunIdentity {
   readonly channel: Channel;
   readonly source: RowSource<unknown>;
   /** Rules about single rows (windows, quotas, deadlines). */
   readonly gates?: readonly RowGate[];
   /** The time the run goes by (the machine's, unless a test set one). */
   readonly clock?: Clock;
-  /** The log as it stood before this run (a resume, a retry), for the campaign's counts. */
-  readonly prior?: LogState | null;
   /**
    * Stop when the run's first answers are all the same permanent failure (a setting is wrong, not
    * the rows): default true; `--keep-going` turns it off.
@@ -59,10 +43,16 @@ export interface CampaignRun {
 /** How much a notice matters: --quiet hides `info` only. */
 export type NoticeLevel = 'info' | 'always' | 'warning';
 
+/** What a live display may ask of a run while it goes on. */
+export interface RunStatus {
+  /** Rows waiting for a gate (a sending window), and the earliest time one may go. */
+  readonly waitingForGate: { readonly rows: number; readonly until: number | null };
+}
+
 /** What the command shows while the run goes on. */
 export interface RunObserver {
-  /** The run record is durable; sending starts. */
-  started(): void;
+  /** The run record is durable; sending starts. `status` reads the run's state at any time. */
+  started(status: () => RunStatus): void;
   /** A final row record was queued for the log. */
   record(record: RowRecord): void;
   /** A line for people: `info` is hidden by --quiet; `always` and `warning` are not. */
@@ -79,34 +69,12 @@ export interface CampaignResult {
   /** The fold of the final records that reached the log. */
   readonly summary: SummaryFold;
   readonly durationMs: number;
-  /** How the provider slowed the run down. */
-  readonly pacing: PacingFacts;
+  /** How the provider slowed the run down (absent: not watched, as through workers). */
+  readonly pacing?: PacingFacts;
   /** Rows left waiting for a retry when the run stopped, by class. */
-  readonly waitingByClass: Readonly<Record<string, number>>;
+  readonly waitingByClass?: Readonly<Record<string, number>>;
   /** The campaign as a whole: the log before this run, and this run's final records. */
-  readonly campaign: CampaignTally;
-}
-
-/** Where a run's records go: the log file, or nowhere (a test send). */
-interface RunSink extends ResultSink {
-  onDurable: ((records: readonly LogRecord[]) => void) | null;
-  flushNow(): void;
-  readonly failed: Error | null;
-}
-
-function runRecord(run: CampaignRun): RunRecord {
-  return {
-    type: 'run',
-    v: RECORD_VERSION,
-    at: new Date(run.clock?.now() ?? Date.now()).toISOString(),
-    herald: VERSION,
-    runId: randomUUID(),
-    campaign: run.campaign,
-    command: run.command,
-    channel: run.settings.spec.name,
-    input: run.input,
-    settings: recordedSettings(run.settings),
-  };
+  readonly campaign?: CampaignTally;
 }
 
 /** The same answer, now blamed on a setting: failed/fatal, so `--resume` sends the row again. */
@@ -119,28 +87,10 @@ function blamedOnSetting(record: RowRecord, at: number): RowRecord {
 export async function runCampaign(run: CampaignRun, observer: RunObserver, signals: NodeJS.EventEmitter): Promise<CampaignResult> {
   const { settings } = run;
   const now = run.clock?.now ?? Date.now;
-  const writer: RunSink = run.logPath === null ? new DiscardSink() : LogWriter.open(run.logPath, { endsWithNewline: run.logEndsWithNewline, first: runRecord(run) });
-  const summary = new SummaryFold();
-  const campaign = new CampaignTally(run.prior ?? null);
+  const log = openRunLog(run, now());
+  const { writer, summary } = log;
   const stats = new AnswerStats();
-  // Messages and billed segments of what went out, not of rows read ahead of a stop.
-  const tallies = new WeakMap<RowRecord, Readonly<Record<string, number>>>();
-  // Corrective records (the first answers blamed on a setting), with the record each corrects.
-  const corrections = new WeakMap<RowRecord, RowRecord>();
-  writer.onDurable = (records) => {
-    for (const record of records) {
-      if (record.type !== 'row' || record.status === 'pending') continue;
-      const original = corrections.get(record);
-      if (original) {
-        summary.reclassify(original, record);
-        continue;
-      }
-      summary.add(record);
-      campaign.add(record);
-      const tally = tallies.get(record);
-      if (tally) summary.addTally(tally);
-    }
-  };
+  // Every record goes past the stats on its way to the log (pending ones too: a retry's wait says why).
   const sink: ResultSink = {
     append: (record) => {
       stats.observe(record);
@@ -175,7 +125,7 @@ export async function runCampaign(run: CampaignRun, observer: RunObserver, signa
   const sameAnswer = run.stopOnSameAnswer === false ? null : new SameAnswerStop();
   const correct = (record: RowRecord) => {
     const fixed = blamedOnSetting(record, now());
-    corrections.set(fixed, record);
+    log.corrects(fixed, record);
     sink.append(fixed);
   };
   const loop: SendLoop<unknown> = new SendLoop<unknown>({
@@ -191,7 +141,8 @@ export async function runCampaign(run: CampaignRun, observer: RunObserver, signa
     ...(run.clock ? { clock: run.clock } : {}),
     events: {
       record: (record, message) => {
-        if (tally && record.status === 'sent' && message !== undefined) tallies.set(record, tally(message));
+        // Messages and billed segments of what went out, not of rows read ahead of a stop.
+        if (tally && record.status === 'sent' && message !== undefined) log.tally(record, tally(message));
         observer.record(record);
         // Only answers to sends count; records of rows never sent (invalid, duplicate) do not.
         const verdict = message !== undefined && sameAnswer ? sameAnswer.observe(record) : null;
@@ -222,7 +173,7 @@ export async function runCampaign(run: CampaignRun, observer: RunObserver, signa
   let outcome: SendOutcome;
   try {
     await writer.commit();
-    observer.started();
+    observer.started(() => ({ waitingForGate: loop.waitingForGate }));
     outcome = await loop.run();
   } finally {
     clearInterval(ticker);
@@ -239,6 +190,6 @@ export async function runCampaign(run: CampaignRun, observer: RunObserver, signa
     durationMs: Date.now() - started,
     pacing: { throttledAnswers: stats.throttledAnswers, lowestRate: stats.lowestRate },
     waitingByClass: stats.waitingByClass(),
-    campaign,
+    campaign: log.campaign,
   };
 }

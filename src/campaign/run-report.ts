@@ -34,6 +34,8 @@ export interface RunReport extends SummaryJson {
   readonly campaign: CampaignReport | null;
   /** The address of a test send (--test-to), or null. */
   readonly testTo: string | null;
+  /** Rows left waiting for a gate (a sending window) when the run ended: no record yet; --resume sends them. */
+  readonly deferred: number;
 }
 
 /** The --json summary of a run that had nothing to do. */
@@ -54,6 +56,7 @@ export function idleReport(command: 'send' | 'retry', channel: string, log: stri
     pacing: { throttledAnswers: 0, lowestRate: null },
     campaign: null,
     testTo: null,
+    deferred: 0,
   };
 }
 

@@ -12,6 +12,7 @@ import { parseInteger } from '../config/parse-integer.js';
 import { parseRate } from '../config/parse-rate.js';
 import { DEFAULT_GRACE, DEFAULT_IN_DOUBT, DEFAULT_RETRIES, DEFAULT_TIMEOUT, IN_DOUBT_POLICIES, INPUT_FORMATS, MAX_CONCURRENCY, MAX_RETRIES } from '../config/defaults.js';
 import type { InDoubtPolicy } from '../pipeline/in-doubt.js';
+import { resolvePolite, type PoliteSettings } from './polite-settings.js';
 
 /** Input formats herald reads. */
 export type InputFormat = (typeof INPUT_FORMATS)[number];
@@ -45,6 +46,8 @@ export interface RunSettings {
   readonly json: boolean;
   readonly quiet: boolean;
   readonly envFile: string | undefined;
+  /** Windows, deadlines, quotas and suppression lists. */
+  readonly polite: PoliteSettings;
   /** Directory relative paths are resolved against. */
   readonly cwd: string;
   /** Every raw option, channel flags included (what the run record stores). */
@@ -58,6 +61,7 @@ function text(value: unknown): string | undefined {
 /** Options (by attribute name) whose values are file paths. */
 const PATH_OPTIONS: readonly string[] = [
   'envFile',
+  'suppress',
   ...CHANNELS.flatMap((spec) => spec.options.filter((o) => o.path).map((o) => new Option(o.flags).attributeName())),
 ];
 
@@ -67,6 +71,7 @@ export function absolutePaths(raw: Readonly<Record<string, unknown>>, cwd: strin
   for (const name of PATH_OPTIONS) {
     const value = out[name];
     if (typeof value === 'string') out[name] = resolve(cwd, value);
+    else if (Array.isArray(value)) out[name] = value.map((item: unknown) => (typeof item === 'string' ? resolve(cwd, item) : item));
   }
   return out;
 }
@@ -121,6 +126,7 @@ export function resolveSettings(given: Readonly<Record<string, unknown>>, cwd: s
     json: raw.json === true,
     quiet: raw.quiet === true,
     envFile: text(raw.envFile),
+    polite: resolvePolite(raw),
     cwd,
     raw,
   };
@@ -148,7 +154,7 @@ export function checkStoredSettings(stored: Readonly<Record<string, unknown>>, w
 }
 
 /** Options a retry must not inherit from the log's run record (they belong to that run only). */
-export const RUN_ONLY_OPTIONS: ReadonlySet<string> = new Set(['resume', 'force', 'dryRun', 'limit', 'out', 'json', 'quiet', 'format', 'encoding', 'sample', 'testTo', 'price']);
+export const RUN_ONLY_OPTIONS: ReadonlySet<string> = new Set(['resume', 'force', 'dryRun', 'limit', 'out', 'json', 'quiet', 'format', 'encoding', 'notAfter', 'queue', 'metricsPort', 'metricsHost', 'sample', 'testTo', 'price']);
 
 /** Long flag attribute names of every channel's own options, by channel. */
 const CHANNEL_OPTIONS: ReadonlyMap<string, ReadonlySet<string>> = new Map(
@@ -160,5 +166,8 @@ export function recordedSettings(settings: RunSettings): Record<string, unknown>
   const own = CHANNEL_OPTIONS.get(settings.spec.name) ?? new Set<string>();
   const foreign = new Set([...CHANNEL_OPTIONS.values()].flatMap((names) => [...names]).filter((name) => !own.has(name)));
   const recorded = Object.fromEntries(Object.entries(settings.raw).filter(([name]) => !foreign.has(name)));
-  return { ...recorded, channel: settings.spec.name, to: settings.toField, key: settings.keyField, concurrency: settings.concurrency, cwd: settings.cwd };
+  // The zone a window or quota was read in, so a retry elsewhere reads them the same way.
+  const { polite } = settings;
+  const zone = polite.window || polite.quota || polite.notAfter ? { tz: polite.tz } : {};
+  return { ...recorded, ...zone, channel: settings.spec.name, to: settings.toField, key: settings.keyField, concurrency: settings.concurrency, cwd: settings.cwd };
 }

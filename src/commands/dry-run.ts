@@ -1,6 +1,7 @@
 /** `herald send --dry-run`: read, validate and render every row; send nothing; write no log. */
 import { estimateCost, estimateTime, parsePrice } from '../campaign/estimate.js';
 import { openRows } from '../campaign/open-rows.js';
+import { politeRules } from '../campaign/polite-run.js';
 import { fileExists, prepareRun, resumeSettings } from '../campaign/prelude.js';
 import { SpreadSample } from '../campaign/spread-sample.js';
 import { toTestRecipient } from '../campaign/test-recipient.js';
@@ -39,7 +40,8 @@ export async function dryRun(input: string, given: Readonly<Record<string, unkno
   try {
     const sample = settings.sample === null ? null : new SpreadSample(await countRecords(input, opened.format, opened.encoding), settings.sample);
     const campaign = prior?.runs.at(-1)?.campaign ?? 'dry-run';
-    const plan = planRows(batches, { keyField: settings.keyField, channel, campaign, prior, inDoubt: settings.inDoubt, limit: settings.limit });
+    const rules = await politeRules(settings);
+    const plan = planRows(batches, { keyField: settings.keyField, channel, campaign, prior, inDoubt: settings.inDoubt, limit: settings.limit, rules });
     for await (const batch of plan) {
       for (const item of batch) {
         if (item.kind === 'send') {
@@ -57,7 +59,9 @@ export async function dryRun(input: string, given: Readonly<Record<string, unkno
     await channel.close().catch(() => undefined);
   }
   const invalidCount = fold.count('invalid');
-  const duplicates = fold.count('skipped');
+  const skipped = fold.toJSON().breakdown.skipped ?? {};
+  const duplicates = skipped.duplicate ?? 0;
+  const suppressed = skipped.suppressed ?? 0;
   const messages = shown.map((item) => ({ line: item.line, key: item.key, text: channel.describe(item.message, item.idempotencyKey) }));
   const time = estimateTime(toSend, settings.rate, settings.concurrency);
   const segments = fold.tally.get('segments');
@@ -66,7 +70,7 @@ export async function dryRun(input: string, given: Readonly<Record<string, unkno
     terminal.out.write(
       JSON.stringify({
         dryRun: true, channel: settings.spec.name, encoding: opened.encoding, encodingGuessed: opened.guessed, rows: toSend + fold.rows, send: toSend, invalid: invalidCount, duplicate: duplicates,
-        tally: Object.fromEntries(fold.tally), invalidReasons: invalid, firstMessage: messages[0]?.text ?? null, messages, estimate: { time, cost }, testTo: settings.testTo,
+        suppressed, tally: Object.fromEntries(fold.tally), invalidReasons: invalid, firstMessage: messages[0]?.text ?? null, messages, estimate: { time, cost }, testTo: settings.testTo,
       }) + '\n',
     );
   } else {
@@ -86,6 +90,7 @@ export async function dryRun(input: string, given: Readonly<Record<string, unkno
     if (invalidCount > 0) lines.push(c.yellow(`  invalid    ${invalidCount}`), ...invalid.map((reason) => `    ${reason}`));
     if (invalidCount > invalid.length) lines.push(`    … and ${invalidCount - invalid.length} more`);
     if (duplicates > 0) lines.push(`  duplicate  ${duplicates} (same key as an earlier row: skipped)`);
+    if (suppressed > 0) lines.push(`  suppressed ${suppressed} (on a --suppress list: skipped)`);
     for (const [name, value] of fold.tally) lines.push(`  ${name.padEnd(10)} ${value}`);
     lines.push(`  ${'time'.padEnd(10)} ${time}`);
     if (cost !== null) lines.push(`  ${'cost'.padEnd(10)} ${cost}`);

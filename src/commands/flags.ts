@@ -69,6 +69,25 @@ export function addFlowFlags(command: Command): Command {
     );
 }
 
+/** Flags of a run through Redis workers (`herald worker`). */
+export function addQueueFlags(command: Command): Command {
+  return command.addOption(
+    new Option('--queue <redis-url>', 'send through the herald workers serving this Redis (redis://host:6379/0; password in HERALD_REDIS_PASSWORD): this process queues the rows and writes the log').helpGroup('Across machines:'),
+  );
+}
+
+/** Flags of sending windows, deadlines, quotas and suppression lists. */
+export function addPoliteFlags(command: Command): Command {
+  const group = 'Sending politely:';
+  return command
+    .addOption(new Option('--window <HH:MM-HH:MM>', "send only while it is between these times for the recipient (09:00-20:00; may cross midnight: 22:00-06:00); rows outside wait, holding no send slot").helpGroup(group))
+    .addOption(new Option('--tz <zone>', 'IANA time zone of --window, --not-after and --quota (Asia/Shanghai, America/New_York; default: this machine\'s)').helpGroup(group))
+    .addOption(new Option('--tz-field <field>', "field holding a row's own IANA zone for --window (empty: --tz; not a zone: the row is invalid)").helpGroup(group))
+    .addOption(new Option('--not-after <time>', 'no send starts after TIME (ISO 8601 with offset, or HH:MM: the next such time in --tz); then exit 75, rows left for --resume').helpGroup(group))
+    .addOption(new Option('--quota <N/period>', 'at most N messages per calendar hour or day in --tz (500/h, 2000/d), counted from the result log across runs; reached: exit 75').helpGroup(group))
+    .addOption(new Option('--suppress <file>', 'never send to the recipients (or keys) in this list: one per line (# comments), or a CSV/TSV/JSONL whose --to field (else first field) holds them; repeatable').argParser(collect).helpGroup(group));
+}
+
 /** Flags of output and environment. */
 export function addOutputFlags(command: Command): Command {
   return command

@@ -2,15 +2,19 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { holdLog, prepareRun } from '../campaign/prelude.js';
+import { politeRun } from '../campaign/polite-run.js';
 import { preflight } from '../campaign/preflight.js';
+import { runQueueCampaign } from '../campaign/queue-run.js';
 import { runCampaign } from '../campaign/run-campaign.js';
 import { idleReport, preflightStopReport } from '../campaign/run-report.js';
 import { RUN_ONLY_OPTIONS, absolutePaths, checkStoredSettings, resolveSettings } from '../campaign/settings.js';
 import { ConfigError, LogRefusedError, UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
+import { clockFromEnv } from '../pacing/clock.js';
 import type { InDoubtPolicy } from '../pipeline/in-doubt.js';
 import { planRetry, retryCounts } from '../pipeline/plan-retry.js';
 import { planSource } from '../pipeline/row-source.js';
+import { redisOptions } from '../queue/redis-connection.js';
 import { checkLogPath } from '../results/log-file-check.js';
 import { foldLog, type KeyState } from '../results/log-state.js';
 import { isRetryable, leftOutOfAll } from '../results/row-state.js';
@@ -54,11 +58,15 @@ export async function retryCommand(logArg: string, given: Readonly<Record<string
       if (settings.json) io.terminal.out.write(JSON.stringify(idleReport('retry', settings.spec.name, outPath)) + '\n');
       return ExitCode.Ok;
     }
-    const { settings, channel } = await prepareRun(merged, cwd, io.env, io.terminal);
+    // Through workers, this process only renders and validates: the secrets are the workers'.
+    const queue = typeof given.queue === 'string' ? redisOptions(given.queue, io.env, '--queue') : null;
+    const { settings, channel } = await prepareRun(merged, cwd, io.env, io.terminal, queue !== null);
     try {
-      await preflight(channel, settings, io.terminal, (detail) => {
-        if (settings.json) io.terminal.out.write(JSON.stringify(preflightStopReport('retry', settings.spec.name, outPath, detail)) + '\n');
-      });
+      if (queue === null) {
+        await preflight(channel, settings, io.terminal, (detail) => {
+          if (settings.json) io.terminal.out.write(JSON.stringify(preflightStopReport('retry', settings.spec.name, outPath, detail)) + '\n');
+        });
+      }
       const inDoubt = typeof given.inDoubt === 'string' ? (given.inDoubt as InDoubtPolicy) : 'auto';
       const { toSend, leftInDoubt } = retryCounts(log, { channel, all: scope, inDoubt });
       if (leftInDoubt > 0) {
@@ -70,6 +78,9 @@ export async function retryCommand(logArg: string, given: Readonly<Record<string
         }
         warn(io.terminal, line);
       }
+      const clock = clockFromEnv(io.env);
+      // A quota counts what the retried log recorded sent (an --out log is new: it holds nothing yet).
+      const polite = await politeRun(settings, clock, log);
       const resumeCommand = shellLine(['herald', 'retry', ...io.argv.slice(1)]);
       const observer = terminalObserver(io.terminal, {
         quiet: settings.quiet,
@@ -77,27 +88,17 @@ export async function retryCommand(logArg: string, given: Readonly<Record<string
         label: 'retry',
         resumeCommand,
         exit: io.exit,
+        waiting: polite.waitingFor === null ? null : { for: polite.waitingFor, zone: polite.zone },
       });
-      const plan = planRetry(log, { channel, campaign: last.campaign, all: scope, limit: settings.limit, inDoubt });
-      const result = await runCampaign(
-        {
-          settings,
-          command: 'retry',
-          input: null,
-          logPath: outPath,
-          logEndsWithNewline: outPath === logPath ? log.endsWithNewline : true,
-          campaign: last.campaign,
-          channel,
-          source: planSource(plan),
-          prior: log,
-          stopOnSameAnswer: !settings.keepGoing && !scope.all,
-        },
-        observer,
-        io.signals,
-      );
+      const plan = planRetry(log, { channel, campaign: last.campaign, all: scope, limit: settings.limit, rules: polite.rules, now: clock.now, inDoubt });
+      const run = { settings, command: 'retry' as const, input: null, logPath: outPath, logEndsWithNewline: outPath === logPath ? log.endsWithNewline : true, campaign: last.campaign, channel, clock, prior: log };
+      const result =
+        queue === null
+          ? await runCampaign({ ...run, source: planSource(plan), gates: polite.gates, stopOnSameAnswer: !settings.keepGoing && !scope.all }, observer, io.signals)
+          : await runQueueCampaign({ ...run, plan, redis: queue }, observer, io.signals);
       return renderRunEnd(
         result,
-        { command: 'retry', channel: settings.spec.name, logPath: outPath, title: `herald retry ${logArg}`, resumeCommand, retryCommand: shellLine(['herald', 'retry', outPath]), quiet: settings.quiet, json: settings.json },
+        { command: 'retry', channel: settings.spec.name, logPath: outPath, title: `herald retry ${logArg}`, resumeCommand, retryCommand: shellLine(['herald', 'retry', outPath]), quiet: settings.quiet, json: settings.json, waitingFor: polite.waitingFor },
         io.terminal,
       );
     } finally {

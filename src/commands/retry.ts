@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import type { ExitCode } from '../exit-codes.js';
 import type { CommandIO } from './command-io.js';
-import { addChannelFlags, addFlowFlags, addLogFlags, addOutputFlags } from './flags.js';
+import { addChannelFlags, addFlowFlags, addLogFlags, addOutputFlags, addPoliteFlags, addQueueFlags } from './flags.js';
 
 const EXAMPLES = `
 Examples:
@@ -23,7 +23,9 @@ export function registerRetry(program: Command, io: CommandIO, setExit: (code: E
     .option('--limit <n>', 'retry only the first N rows');
   addLogFlags(command, true);
   addFlowFlags(command);
+  addPoliteFlags(command);
   addOutputFlags(command);
+  addQueueFlags(command);
   addChannelFlags(command);
   command.addHelpText('after', EXAMPLES).action(async (log: string, _options: Record<string, unknown>, self: Command) => {
     const given = Object.fromEntries(Object.keys(self.opts()).filter((name) => self.getOptionValueSource(name) === 'cli').map((name) => [name, self.getOptionValue(name)]));

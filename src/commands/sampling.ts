@@ -14,6 +14,7 @@ export function checkSampling(input: string, settings: RunSettings): void {
     throw new UsageError(`--test-to replaces the recipient field, and the ${settings.spec.name} channel has none: point --url at a test endpoint instead`);
   }
   if (settings.raw.price !== undefined && !dryRun) throw new UsageError('--price is for the estimate of --dry-run: add --dry-run');
+  if (testTo !== null && !dryRun && typeof settings.raw.queue === 'string') throw new UsageError('--test-to sends from this machine, to you: leave out --queue');
   if (testTo !== null && !dryRun && (settings.raw.resume === true || settings.raw.force === true)) {
     throw new UsageError('--test-to records nothing in the campaign\'s log: leave out --resume and --force');
   }

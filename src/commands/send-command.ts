@@ -3,7 +3,9 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { openRows } from '../campaign/open-rows.js';
 import { holdLog, prepareRun, resumeSettings } from '../campaign/prelude.js';
+import { politeRun } from '../campaign/polite-run.js';
 import { preflight } from '../campaign/preflight.js';
+import { runQueueCampaign } from '../campaign/queue-run.js';
 import { runCampaign, type CampaignResult } from '../campaign/run-campaign.js';
 import { preflightStopReport } from '../campaign/run-report.js';
 import { resolveSettings, type RunSettings } from '../campaign/settings.js';
@@ -11,9 +13,11 @@ import { ConfigError, LogRefusedError, UsageError } from '../errors.js';
 import type { ExitCode } from '../exit-codes.js';
 import { countRecords } from '../input/count-records.js';
 import type { OpenInput } from '../input/open-input.js';
+import { clockFromEnv } from '../pacing/clock.js';
 import { newCampaignId } from '../pipeline/idempotency.js';
 import { planRows } from '../pipeline/plan-rows.js';
 import { planSource } from '../pipeline/row-source.js';
+import { redisOptions } from '../queue/redis-connection.js';
 import { checkLogPath, refuseForeignLog } from '../results/log-file-check.js';
 import type { LogState } from '../results/log-state.js';
 import { renderRunEnd } from '../ui/run-end.js';
@@ -88,18 +92,35 @@ export async function sendCommand(inputArg: string, given: Readonly<Record<strin
   try {
     checkLogUse(given, log, held.exists, held.state, io);
     const prior = given.resume === true ? held.state : null;
-    const { settings, channel } = await prepareRun(prior ? resumeSettings(given, prior) : given, io.cwd, io.env, io.terminal);
+    // Through workers, this process only renders and validates: the secrets are the workers'.
+    const queue = typeof given.queue === 'string' ? redisOptions(given.queue, io.env, '--queue') : null;
+    const { settings, channel } = await prepareRun(prior ? resumeSettings(given, prior) : given, io.cwd, io.env, io.terminal, queue !== null);
     for (const warning of prior?.warnings ?? []) warn(io.terminal, warning);
     const { opened, batches } = await openRows(input, settings, channel, (line) => warn(io.terminal, line)).catch(async (error: unknown) => {
       await channel.close();
       throw error;
     });
     try {
-      await preflight(channel, settings, io.terminal, (detail) => {
-        if (settings.json) io.terminal.out.write(JSON.stringify(preflightStopReport('send', settings.spec.name, log, detail)) + '\n');
-      });
+      if (queue === null) {
+        await preflight(channel, settings, io.terminal, (detail) => {
+          if (settings.json) io.terminal.out.write(JSON.stringify(preflightStopReport('send', settings.spec.name, log, detail)) + '\n');
+        });
+      }
+      const clock = clockFromEnv(io.env);
+      // The log as it stood before this run (also under --force): a quota counts what it sent.
+      const polite = await politeRun(settings, clock, held.state);
       const campaign = prior?.runs.at(-1)?.campaign ?? newCampaignId();
-      const plan = planRows(batches, { keyField: settings.keyField, channel, campaign, prior, inDoubt: settings.inDoubt, limit: settings.limit });
+      const plan = planRows(batches, {
+        keyField: settings.keyField,
+        channel,
+        campaign,
+        prior,
+        inDoubt: settings.inDoubt,
+        limit: settings.limit,
+        rules: polite.rules,
+        now: clock.now,
+        inDoubtDecidedBySender: queue !== null,
+      });
       const resumeCommand = resumeLine(io);
       const observer = terminalObserver(io.terminal, {
         quiet: settings.quiet,
@@ -107,21 +128,19 @@ export async function sendCommand(inputArg: string, given: Readonly<Record<strin
         label: 'send',
         resumeCommand,
         exit: io.exit,
+        waiting: polite.waitingFor === null ? null : { for: polite.waitingFor, zone: polite.zone },
       });
-      const result = await runCampaign(
-        {
-          settings, command: 'send', input, logPath: log, logEndsWithNewline: held.state?.endsWithNewline ?? true, campaign, channel, source: planSource(plan),
-          prior, stopOnSameAnswer: !settings.keepGoing,
-        },
-        observer,
-        io.signals,
-      );
+      const run = { settings, command: 'send' as const, input, logPath: log, logEndsWithNewline: held.state?.endsWithNewline ?? true, campaign, channel, clock, prior };
+      const result =
+        queue === null
+          ? await runCampaign({ ...run, source: planSource(plan), gates: polite.gates, stopOnSameAnswer: !settings.keepGoing }, observer, io.signals)
+          : await runQueueCampaign({ ...run, plan, redis: queue }, observer, io.signals);
       const notReached = await notReachedRows(input, opened, settings, result);
       return renderRunEnd(
         result,
         {
           command: 'send', channel: settings.spec.name, logPath: log, title: `herald send ${inputArg}`, resumeCommand, retryCommand: shellLine(['herald', 'retry', log]),
-          notReached, quiet: settings.quiet, json: settings.json,
+          notReached, quiet: settings.quiet, json: settings.json, waitingFor: polite.waitingFor,
         },
         io.terminal,
       );
@@ -136,11 +155,13 @@ export async function sendCommand(inputArg: string, given: Readonly<Record<strin
 
 /** Input rows no run has reached, after a --limit or a stop (null when the input cannot be counted). */
 async function notReachedRows(input: string, opened: OpenInput, settings: RunSettings, result: CampaignResult): Promise<number | null> {
-  if (input === '-' || (settings.limit === null && result.outcome.stopped === null)) return 0;
+  if (input === '-' || !result.campaign) return null;
+  if (settings.limit === null && result.outcome.stopped === null && result.outcome.deferred === 0) return 0;
   const total = await countRecords(input, opened.format, opened.encoding).catch(() => null);
   if (total === null) return null;
   const left = result.outcome.waiting + result.outcome.cutOff;
-  return Math.max(0, total - result.campaign.counts(left).recorded);
+  // Rows a gate deferred (a sending window) have no record either; the summary counts them apart.
+  return Math.max(0, total - result.campaign.counts(left).recorded - result.outcome.deferred);
 }
 
 /** Rows the progress bar expects: a fast pre-count of the file, less what a resumed log has done. */

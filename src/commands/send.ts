@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import type { ExitCode } from '../exit-codes.js';
 import type { CommandIO } from './command-io.js';
-import { addChannelFlags, addFlowFlags, addInputFlags, addLogFlags, addOutputFlags } from './flags.js';
+import { addChannelFlags, addFlowFlags, addInputFlags, addLogFlags, addOutputFlags, addPoliteFlags, addQueueFlags } from './flags.js';
 
 const EXAMPLES = `
 Examples:
@@ -13,7 +13,9 @@ Examples:
   $ herald send members.csv --channel aliyun-sms --sign-name 某某商城 --template-code SMS_123456789 \\
       --param name=name --param coupon=code --rate 200/s
   $ cat rows.jsonl | herald send - --format jsonl --channel webhook --out rows.results.jsonl
-  $ herald send customers.csv --channel webhook --dry-run`;
+  $ herald send customers.csv --channel webhook --dry-run
+  $ herald send members.csv --channel aliyun-sms … --resume --window 09:00-20:00 --tz Asia/Shanghai \\
+      --quota 500/h --not-after 20:00 --suppress unsubscribed.txt   # hourly from cron; exit 75: come back later`;
 
 /** Register `herald send` on the program. */
 export function registerSend(program: Command, io: CommandIO, setExit: (code: ExitCode) => void): void {
@@ -24,7 +26,9 @@ export function registerSend(program: Command, io: CommandIO, setExit: (code: Ex
   addInputFlags(command);
   addLogFlags(command, false);
   addFlowFlags(command);
+  addPoliteFlags(command);
   addOutputFlags(command);
+  addQueueFlags(command);
   addChannelFlags(command);
   command.addHelpText('after', EXAMPLES).action(async (input: string, options: Record<string, unknown>) => {
     const { sendCommand } = await import('./send-command.js');

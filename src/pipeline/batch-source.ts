@@ -53,6 +53,12 @@ export class BatchSource<M> {
   private next: Promise<readonly PlannedItem<M>[] | null> | null = null;
   private done = false;
   private carry: SendItem<M>[] = [];
+  /** Records the source handed over, appended but not yet committed, for `source.settled`. */
+  private handedOver: PlannedItem<M>[] = [];
+  /** Until when no new row is taken from the source: a gate held one (a hold concerns the run, not the row). */
+  private holdUntil = 0;
+  /** Rows taken for a batch and dropped unsent when the run stopped. */
+  private dropped = 0;
 
   constructor(private readonly options: BatchSourceOptions<M>) {}
 
@@ -89,6 +95,9 @@ export class BatchSource<M> {
       if (state === 'full') break;
       if (state === 'backlog') {
         await options.sink.commit();
+        const handedOver = this.handedOver;
+        this.handedOver = [];
+        for (const planned of handedOver) options.source.settled?.(planned);
         continue;
       }
       if (!this.done && this.index >= this.buffer.length && this.deferred.size < MAX_DEFERRED_ROWS) {
@@ -124,12 +133,54 @@ export class BatchSource<M> {
   }
 
   /**
-   * A batch the run stopped before sending: retries go back to their queue (they count as
-   * waiting); rows never attempted are simply not sent (they get no record).
+   * A batch the run stopped before sending: a source that can take rows back gets them; otherwise
+   * retries go back to their queue (they count as waiting) and rows never attempted are simply not
+   * sent (they get no record).
    */
   putBack(batch: readonly SendItem<M>[]): void {
     const now = this.options.clock.now();
-    for (const item of batch) if (item.attempts > item.priorAttempts) this.retries.push(item, now);
+    for (const item of batch) {
+      if (this.options.source.requeue?.(item, now)) continue;
+      if (item.attempts > item.priorAttempts) this.retries.push(item, now);
+      else this.dropped++;
+    }
+  }
+
+  /** A row waits until `dueAt`: in the source when it can keep it, else in the run's own queue. */
+  wait(item: SendItem<M>, dueAt: number, retry = false): void {
+    if (this.options.source.requeue?.(item, dueAt)) return;
+    (retry ? this.retries : this.deferred).push(item, dueAt);
+  }
+
+  /** The run is over: rows read from the source but not sent go back to it, if it takes them. */
+  releaseUnsent(): void {
+    const { source } = this.options;
+    if (!source.requeue) return;
+    const now = this.options.clock.now();
+    const unsent = [...this.carry, ...this.buffer.slice(this.index).filter((p): p is SendItem<M> => p.kind === 'send'), ...this.deferred.drain(), ...this.retries.drain()];
+    this.carry = [];
+    this.index = this.buffer.length;
+    for (const item of unsent) source.requeue(item, now);
+  }
+
+  /**
+   * True when nothing was left to send or record: no row waits, none was dropped, and the source
+   * is exhausted (read once more to know). A run paused by a gate with nothing left was not paused.
+   */
+  async drained(): Promise<boolean> {
+    if (this.carry.length > 0 || this.retries.size > 0 || this.deferred.size > 0 || this.dropped > 0) return false;
+    if (this.index < this.buffer.length) return false;
+    if (this.done) return true;
+    this.next ??= this.options.source.next();
+    const result = await this.next;
+    this.next = null;
+    if (result === null) {
+      this.done = true;
+      return true;
+    }
+    this.buffer = result;
+    this.index = 0;
+    return false;
   }
 
   /** Take rows that may go now into `batch`, up to the batch size, without waiting. */
@@ -139,22 +190,39 @@ export class BatchSource<M> {
     while (batch.length < size) {
       let item = this.retries.popDue(now) ?? this.deferred.popDue(now);
       if (item === undefined) {
-        if (this.index >= this.buffer.length || this.deferred.size >= MAX_DEFERRED_ROWS) return 'idle';
+        if (this.index >= this.buffer.length || this.deferred.size >= MAX_DEFERRED_ROWS || now < this.holdUntil) return 'idle';
         const planned = this.buffer[this.index]!;
         if (planned.kind === 'record') {
           if (sink.backlogged) return 'backlog';
           this.index++;
           sink.append(planned.record);
           this.options.onRecord(planned.record);
+          // A source that acknowledges what it handed over hears once the record is durable.
+          if (this.options.source.settled) {
+            this.handedOver.push(planned);
+            return 'backlog';
+          }
           continue;
         }
         this.index++;
         item = planned;
       }
       const verdict = pacer.admitRow(item);
-      if (verdict.act === 'go') batch.push(item);
+      if (verdict.act === 'go') {
+        batch.push(item);
+        continue;
+      }
       // A row asked about again no sooner than the next millisecond: a gate cannot spin the loop.
-      else this.deferred.push(item, Math.max(now + 1, verdict.act === 'defer' ? verdict.until : now + HOLD_RECHECK_MS));
+      const again = Math.max(now + 1, verdict.act === 'defer' ? verdict.until : now + HOLD_RECHECK_MS);
+      if (verdict.act === 'defer') {
+        this.wait(item, again);
+        continue;
+      }
+      // A hold concerns the run (a quota waiting for sends in flight): the rows behind it would be
+      // held too, so they stay in the source until the held row is asked about again.
+      this.deferred.push(item, again);
+      this.holdUntil = again;
+      return 'idle';
     }
     return 'full';
   }

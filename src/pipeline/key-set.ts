@@ -33,8 +33,25 @@ export class KeySet {
     return this.insert(hi >>> 0, lo >>> 0);
   }
 
+  /** Whether a hash is present. */
+  has(hi: number, lo: number): boolean {
+    if (hi === EMPTY && lo === EMPTY) lo = 1;
+    hi >>>= 0;
+    lo >>>= 0;
+    for (let slot = this.slotOf(hi, lo); ; slot = (slot + 1) & this.mask) {
+      const h = this.hi[slot]!;
+      const l = this.lo[slot]!;
+      if (h === hi && l === lo) return true;
+      if (h === EMPTY && l === EMPTY) return false;
+    }
+  }
+
+  private slotOf(hi: number, lo: number): number {
+    return (lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
+  }
+
   private insert(hi: number, lo: number): boolean {
-    let slot = (lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
+    let slot = this.slotOf(hi, lo);
     for (;;) {
       const h = this.hi[slot]!;
       const l = this.lo[slot]!;

@@ -8,10 +8,11 @@
  */
 import type { Channel } from '../channels/channel.js';
 import type { KeyState, LogState } from '../results/log-state.js';
-import { rowRecord } from '../results/row-record.js';
+import { rowRecord, type RowRecordFields } from '../results/row-record.js';
 import { isRetryable, type RetryScope } from '../results/row-state.js';
 import { idempotencyKeyFor } from './idempotency.js';
 import { inDoubtAction, type InDoubtPolicy } from './in-doubt.js';
+import type { RowRules } from './row-rules.js';
 import type { PlannedItem } from './work-item.js';
 
 /** Settings of a retry plan. */
@@ -21,6 +22,10 @@ export interface RetryPlanOptions<M> {
   /** --all (and --include-unknown-mailboxes): which failed rows. */
   readonly all: boolean | RetryScope;
   readonly limit: number | null;
+  /** Suppression lists and per-row checks of the run's settings. */
+  readonly rules?: RowRules;
+  /** The run's clock, for the time of the records the plan writes. @default Date.now */
+  readonly now?: () => number;
   /** --in-doubt as typed on the retry command line (`auto` when not): rows in doubt are resent blind only with `resend`. */
   readonly inDoubt?: InDoubtPolicy;
 }
@@ -69,6 +74,7 @@ export async function* planRetry<M>(log: LogState, options: RetryPlanOptions<M>)
 }
 
 function* retryItems<M>(log: LogState, options: RetryPlanOptions<M>): Generator<PlannedItem<M>> {
+  const stamp = (fields: RowRecordFields) => rowRecord(fields, options.now?.() ?? Date.now());
   const picked = [...log.keys.entries()].filter(
     ([, state]) => isRetryable(state, options.all) && state.row !== undefined && retryAct(state, options.channel, options.inDoubt) !== 'leave',
   );
@@ -78,11 +84,18 @@ function* retryItems<M>(log: LogState, options: RetryPlanOptions<M>): Generator<
     if (options.limit !== null && toSend >= options.limit) return;
     const row = state.row!;
     const idempotencyKey = state.idempotencyKey ?? idempotencyKeyFor(options.campaign, key);
-    const prepared = options.channel.prepare(row);
+    const suppressed = options.rules?.suppressed?.(key, row) ?? null;
+    if (suppressed !== null) {
+      // A recipient suppressed since the row failed is never sent again, not even with --all.
+      yield { kind: 'record', record: stamp({ key, status: 'skipped', class: 'suppressed', error: suppressed, attempts: state.attempts, idempotencyKey, line: state.line, row }) };
+      continue;
+    }
+    const rejected = options.rules?.checkRow?.(row) ?? null;
+    const prepared = rejected === null ? options.channel.prepare(row) : ({ ok: false, reason: rejected } as const);
     if (!prepared.ok) {
       yield {
         kind: 'record',
-        record: rowRecord({ key, status: 'invalid', class: 'invalid', error: `record ${state.line}: ${prepared.reason}`, attempts: state.attempts, idempotencyKey, line: state.line, row }),
+        record: stamp({ key, status: 'invalid', class: 'invalid', error: `record ${state.line}: ${prepared.reason}`, attempts: state.attempts, idempotencyKey, line: state.line, row }),
       };
       continue;
     }

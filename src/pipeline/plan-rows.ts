@@ -6,11 +6,12 @@
 import type { Channel } from '../channels/channel.js';
 import type { InputItem, RowFields } from '../input/row.js';
 import type { LogState } from '../results/log-state.js';
-import { rowRecord } from '../results/row-record.js';
+import { rowRecord, type RowRecordFields } from '../results/row-record.js';
 import { resumeStep } from '../results/row-state.js';
 import { idempotencyKeyOf, keyDigest } from './idempotency.js';
 import { inDoubtAction, type InDoubtPolicy } from './in-doubt.js';
 import { KeySet } from './key-set.js';
+import type { RowRules } from './row-rules.js';
 import type { PlannedItem, SendItem } from './work-item.js';
 
 /** Settings of a send plan. */
@@ -24,6 +25,12 @@ export interface RowPlanOptions<M> {
   readonly inDoubt: InDoubtPolicy;
   /** --limit: stop after this many rows to send. */
   readonly limit: number | null;
+  /** Suppression lists and per-row checks of the run's settings. */
+  readonly rules?: RowRules;
+  /** The run's clock, for the time of the records the plan writes. @default Date.now */
+  readonly now?: () => number;
+  /** Rows in doubt on resume are sent with `inDoubtSince`, for the sender to decide (queue mode). */
+  readonly inDoubtDecidedBySender?: boolean;
 }
 
 /** The key of a row, or null when the key field is absent or empty. */
@@ -59,6 +66,10 @@ class RowPlanner<M> {
 
   constructor(private readonly options: RowPlanOptions<M>) {}
 
+  private stamp(fields: RowRecordFields) {
+    return rowRecord(fields, this.options.now?.() ?? Date.now());
+  }
+
   /** True once --limit rows to send have been planned. */
   get full(): boolean {
     return this.options.limit !== null && this.toSend >= this.options.limit;
@@ -72,35 +83,42 @@ class RowPlanner<M> {
       if (prior?.settledLines.has(item.line)) return null;
       const reason = item.kind === 'malformed' ? item.reason : `no value in the key field '${options.keyField}'`;
       const where = `record ${item.line} (line ${item.sourceLine})`;
-      return { kind: 'record', record: rowRecord({ key, status: 'invalid', class: 'invalid', error: `${where}: ${reason}`, line: item.line, row: item.fields }) };
+      return { kind: 'record', record: this.stamp({ key, status: 'invalid', class: 'invalid', error: `${where}: ${reason}`, line: item.line, row: item.fields }) };
     }
     const digest = keyDigest(options.campaign, key);
     if (!this.seen.add(digest.readUInt32LE(16), digest.readUInt32LE(20))) {
       if (prior?.settledLines.has(item.line)) return null;
       return {
         kind: 'record',
-        record: rowRecord({ key, status: 'skipped', class: 'duplicate', error: `key '${key}' already appeared in an earlier row`, line: item.line, row: item.fields }),
+        record: this.stamp({ key, status: 'skipped', class: 'duplicate', error: `key '${key}' already appeared in an earlier row`, line: item.line, row: item.fields }),
       };
     }
     const state = prior?.keys.get(key);
     const step = state ? resumeStep(state) : null;
     if (step?.act === 'skip') return null;
     const idempotencyKey = state?.idempotencyKey ?? idempotencyKeyOf(digest);
-    const inDoubt = step?.act === 'in-doubt' ? inDoubtAction(options.inDoubt, options.channel) : null;
+    const where = `record ${item.line} (line ${item.sourceLine})`;
+    const suppressed = options.rules?.suppressed?.(key, item.fields) ?? null;
+    if (suppressed !== null) {
+      return { kind: 'record', record: this.stamp({ key, status: 'skipped', class: 'suppressed', error: suppressed, attempts: state?.attempts ?? 0, idempotencyKey, line: item.line, row: item.fields }) };
+    }
+    // Across machines the worker that takes the row decides (it knows whether one is sending it now).
+    const inDoubt = step?.act === 'in-doubt' && !options.inDoubtDecidedBySender ? inDoubtAction(options.inDoubt, options.channel) : null;
     if (inDoubt === 'fail') {
       return {
         kind: 'record',
-        record: rowRecord({
+        record: this.stamp({
           key, status: 'failed', class: 'in-doubt', attempts: state?.attempts ?? 0, idempotencyKey, line: item.line, row: item.fields,
           error: 'in flight when an earlier run stopped: it may already be delivered (herald retry asks the provider where it can, and resends it only with --in-doubt resend)',
         }),
       };
     }
-    const prepared = options.channel.prepare(item.fields);
+    const rejected = options.rules?.checkRow?.(item.fields) ?? null;
+    const prepared = rejected === null ? options.channel.prepare(item.fields) : ({ ok: false, reason: rejected } as const);
     if (!prepared.ok) {
       return {
         kind: 'record',
-        record: rowRecord({ key, status: 'invalid', class: 'invalid', error: `record ${item.line} (line ${item.sourceLine}): ${prepared.reason}`, idempotencyKey, line: item.line, row: item.fields }),
+        record: this.stamp({ key, status: 'invalid', class: 'invalid', error: `${where}: ${prepared.reason}`, idempotencyKey, line: item.line, row: item.fields }),
       };
     }
     this.toSend++;
@@ -116,6 +134,7 @@ class RowPlanner<M> {
       throttledAttempts: 0,
       firstAttemptAt: inDoubt !== null && state ? state.at : null,
       doubtSince: inDoubt === 'check' && state ? state.at : null,
+      ...(step?.act === 'in-doubt' && options.inDoubtDecidedBySender && state ? { inDoubtSince: state.at } : {}),
     };
     return send;
   }

@@ -10,10 +10,16 @@ export interface RowSource<M> {
   /** The next items, in order; null once the source is exhausted. */
   next(): Promise<readonly PlannedItem<M>[] | null>;
   /**
-   * A row's final record is durable (a queue acknowledges the row then). Rows the run stopped
-   * before finishing are never settled.
+   * A row's final record is durable (a queue acknowledges the row then): a row sent, or a record
+   * the source handed over. Rows the run stopped before finishing are never settled.
    */
-  settled?(item: SendItem<M>): void;
+  settled?(item: PlannedItem<M>): void;
+  /**
+   * Take back a row that is to wait (for its retry, or for a gate) until `dueAt`, or that the run
+   * stopped before sending (`dueAt` now). A shared queue keeps it durably, holding no worker's
+   * slot; returns false when the source cannot, and the run keeps the row in its own delay queue.
+   */
+  requeue?(item: SendItem<M>, dueAt: number): boolean;
   /** Stop reading; the source releases what it holds. */
   close?(): Promise<void>;
 }

@@ -163,8 +163,11 @@ export class SendLoop<M> {
       clearInterval(watchdog);
       this.signals.close();
     }
-    if (this.stopReason) void this.options.source.close?.();
+    // A deadline or quota reached just as the last rows went: nothing was left for a --resume.
+    if (this.stopReason?.kind === 'paused' && (await this.batches.drained().catch(() => false))) this.stopReason = null;
     const deferred = this.batches.waitingForGate.rows;
+    this.batches.releaseUnsent();
+    if (this.stopReason) void this.options.source.close?.();
     return { stopped: this.stopReason, waiting: this.batches.retries.size, deferred, cutOff: this.cutOff };
   }
 
@@ -263,7 +266,7 @@ export class SendLoop<M> {
       if (settlement.retryAt === null) {
         finished.push(item);
       } else {
-        this.batches.retries.push(item, settlement.retryAt);
+        this.batches.wait(item, settlement.retryAt, true);
         this.changed.notify();
       }
     });

@@ -20,6 +20,11 @@ export interface SendItem<M> {
   firstAttemptAt: number | null;
   /** An earlier attempt's outcome is unknown: ask the provider before sending (reconcile). */
   doubtSince: number | null;
+  /**
+   * The log says an attempt may be out since then and the sender is to decide what to do with it
+   * under the --in-doubt rules (a worker taking the row from a queue).
+   */
+  readonly inDoubtSince?: number;
 }
 
 /** A row settled without sending (invalid, duplicate, in-doubt on resume): its record. */

@@ -1,7 +1,7 @@
 /**
  * Folds a result log into what resume, retry and report need: the last run record and each
- * key's state (its last row record, not counting skipped/duplicate records), for the log's latest
- * campaign (a --force run starts a new one).
+ * key's state (its last row record, not counting skipped/duplicate records: a skipped/suppressed
+ * record is a state), for the log's latest campaign (a --force run starts a new one).
  */
 import type { LogRecord, RowClass, RowRecord, RowStatus, RunRecord } from './record.js';
 import { scanLog } from './log-reader.js';
@@ -33,7 +33,7 @@ export interface LogState {
   readonly keys: ReadonlyMap<string, KeyState>;
   /** Lines recorded without a key of their own (duplicates, key-less invalid rows): done on resume. */
   readonly settledLines: ReadonlySet<number>;
-  /** Skipped (duplicate) records, counted for reports. */
+  /** Skipped/duplicate records, counted for reports (skipped/suppressed ones are key states). */
   readonly duplicates: number;
   /** Invalid records without a key, counted for reports. */
   readonly keylessInvalid: number;
@@ -92,7 +92,7 @@ export async function foldLog(path: string, options: FoldOptions = {}): Promise<
     }
     const span = spans.at(-1);
     if (span) span.end = Math.max(span.end, Date.parse(record.at));
-    if (record.status === 'skipped') {
+    if (record.status === 'skipped' && (record.class !== 'suppressed' || record.key === null)) {
       duplicates++;
       settledLines.add(record.line);
       return;

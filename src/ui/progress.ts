@@ -44,27 +44,24 @@ export function createProgress(terminal: Terminal, options: ProgressOptions): Pr
   const extra = options.extra ?? (() => null);
   if (options.quiet) return quietProgress(terminal);
   if (terminal.err.isTTY) return barProgress(terminal, options.total, options.label, extra);
-  return statusLines(terminal, options.label);
+  return statusLines(terminal, options.label, extra);
 }
 
 function quietProgress(terminal: Terminal): ProgressView {
   return { update() {}, notice: (line) => terminal.err.write(`${line}\n`), stop() {} };
 }
 
-function rateOf(done: number, startedAt: number): number {
-  const seconds = (Date.now() - startedAt) / 1000;
-  return seconds > 0 ? done / seconds : 0;
+/** One status line (what a non-terminal stderr gets every 10 s). */
+export function statusLine(label: string, counts: ProgressCounts, elapsedMs: number, extra: string | null): string {
+  const rate = elapsedMs > 0 ? counts.done / (elapsedMs / 1000) : 0;
+  const more = extra === null ? '' : `; ${extra}`;
+  return `herald: ${label} ${counts.done} rows done (sent ${counts.sent}, failed ${counts.failed}, other ${counts.other}), ${rate.toFixed(1)}/s, ${formatDuration(elapsedMs)} elapsed${more}`;
 }
 
-function statusLines(terminal: Terminal, label: string): ProgressView {
+function statusLines(terminal: Terminal, label: string, extra: () => string | null): ProgressView {
   const startedAt = Date.now();
   let last: ProgressCounts = { done: 0, sent: 0, failed: 0, other: 0 };
-  const print = () => {
-    const rate = rateOf(last.done, startedAt);
-    terminal.err.write(
-      `herald: ${label} ${last.done} rows done (sent ${last.sent}, failed ${last.failed}, other ${last.other}), ${rate.toFixed(1)}/s, ${formatDuration(Date.now() - startedAt)} elapsed\n`,
-    );
-  };
+  const print = () => terminal.err.write(`${statusLine(label, last, Date.now() - startedAt, extra())}\n`);
   const timer = setInterval(print, STATUS_EVERY_MS);
   timer.unref();
   return {

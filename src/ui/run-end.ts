@@ -28,11 +28,14 @@ export interface RunEndContext {
   readonly testSend?: { readonly to: string; readonly realCommand: string } | null;
   readonly quiet: boolean;
   readonly json: boolean;
+  /** What rows deferred by a gate wait for ("their window"), or null when no gate defers rows. */
+  readonly waitingFor?: string | null;
 }
 
 /** "1942 rows this run; campaign 3000/3000 sent", or "3000 rows" when this run is the whole campaign. */
 function rowsTitle(result: CampaignResult, leftPending: number, notReached: number, command: 'send' | 'retry'): string {
   const thisRun = result.summary.rows + leftPending;
+  if (!result.campaign) return plural(thisRun, 'row');
   const campaign = result.campaign.counts(leftPending);
   if (!result.campaign.continued && notReached === 0 && command === 'send') return plural(thisRun, 'row');
   return `${plural(thisRun, 'row')} this run; campaign ${campaign.sent}/${campaign.recorded + notReached} sent`;
@@ -47,12 +50,13 @@ export function renderRunEnd(result: CampaignResult, context: RunEndContext, ter
   const notReached = context.notReached ?? 0;
   const status = leftPending > 0 ? { ...json.status, pending: leftPending } : json.status;
   const inFlight = outcome.cutOff;
-  const waiting = { ...result.waitingByClass, ...(inFlight > 0 ? { 'in-doubt': (result.waitingByClass['in-doubt'] ?? 0) + inFlight } : {}) };
+  const byClass = result.waitingByClass ?? {};
+  const waiting = { ...byClass, ...(inFlight > 0 ? { 'in-doubt': (byClass['in-doubt'] ?? 0) + inFlight } : {}) };
   const breakdown = leftPending > 0 ? { ...json.breakdown, pending: waiting } : json.breakdown;
   const sent = summary.count('sent');
   const throughput = durationMs > 0 ? (sent * 1000) / durationMs : 0;
   const fatalRows = json.breakdown.failed?.fatal ?? 0;
-  const rowsLeft = leftPending + notReached + (outcome.stopped ? fatalRows : 0);
+  const rowsLeft = leftPending + notReached + outcome.deferred + (outcome.stopped ? fatalRows : 0);
   const test = context.testSend ?? null;
   const recommendation = recommendNext({
     rowsLeft: outcome.stopped ? Math.max(rowsLeft, 1) : rowsLeft,
@@ -73,15 +77,20 @@ export function renderRunEnd(result: CampaignResult, context: RunEndContext, ter
     const title = test
       ? `${context.title}: ${how} — a test send of ${plural(summary.rows + leftPending, 'row')}, every message to ${test.to}; nothing recorded in the campaign's log`
       : `${context.title}: ${how} — ${rowsTitle(result, leftPending, notReached, context.command)}`;
+    const notes: (readonly [string, string])[] = [];
+    if (outcome.deferred > 0) {
+      const waitsFor = context.waitingFor ? ` for ${context.waitingFor}` : '';
+      notes.push(['waiting', `${String(outcome.deferred).padStart(7)}  left waiting${waitsFor}: no record yet, --resume sends them`]);
+    }
     const text = summaryText(
       { ...json, status, breakdown },
-      { title, durationMs, throughput, log: context.logPath, notReached, pacing: result.pacing, notes: recommendation.notes, next },
+      { title, durationMs, throughput, log: context.logPath, notReached, pacing: result.pacing ?? null, notes: [...notes, ...recommendation.notes], next },
       terminal.color,
     );
     terminal.err.write(text + '\n');
   }
   if (context.json) {
-    const campaign = result.campaign.counts(leftPending);
+    const campaign = result.campaign?.counts(leftPending) ?? null;
     const report: RunReport = {
       ...json,
       status,
@@ -97,9 +106,10 @@ export function renderRunEnd(result: CampaignResult, context: RunEndContext, ter
       retryCommand: test ? null : recommendation.retryCommand,
       resumeCommand: !test && (outcome.stopped || rowsLeft > 0) ? context.resumeCommand : null,
       nextCommand: next?.command ?? null,
-      pacing: result.pacing,
-      campaign: { ...campaign, rows: campaign.recorded + notReached, notReached },
+      pacing: result.pacing ?? { throttledAnswers: 0, lowestRate: null },
+      campaign: campaign && { ...campaign, rows: campaign.recorded + notReached, notReached },
       testTo: test?.to ?? null,
+      deferred: outcome.deferred,
     };
     terminal.out.write(JSON.stringify(report) + '\n');
   }

@@ -2,8 +2,9 @@
  * What a person sees while a run goes on: the progress display (a bar on a terminal, status lines
  * otherwise, nothing with --quiet) fed with live counts, and notices above it.
  */
-import type { NoticeLevel, RunObserver } from '../campaign/run-campaign.js';
+import type { NoticeLevel, RunObserver, RunStatus } from '../campaign/run-campaign.js';
 import { ExitCode } from '../exit-codes.js';
+import { formatLocalTime, zoneClock } from '../pacing/zone-clock.js';
 import type { RowRecord } from '../results/record.js';
 import { createProgress, type ProgressCounts, type ProgressView } from './progress.js';
 import type { Terminal } from './terminal.js';
@@ -17,6 +18,8 @@ export interface ObserverOptions {
   readonly label: string;
   /** Printed when a second Ctrl-C stops the run at once. */
   readonly resumeCommand: string;
+  /** What rows deferred by a gate wait for ("their window") and the zone their time is shown in; absent: no gate defers rows. */
+  readonly waiting?: { readonly for: string; readonly zone: string } | null;
   /** Leave the process with this status once output has drained. */
   exit(code: number): void;
 }
@@ -42,8 +45,10 @@ export function terminalObserver(terminal: Terminal, options: ObserverOptions): 
   let progress: ProgressView | null = null;
   const print = (line: string) => (progress ? progress.notice(line) : terminal.err.write(`${line}\n`));
   return {
-    started() {
-      progress = createProgress(terminal, { quiet: options.quiet, total: options.total, label: options.label });
+    started(status?: () => RunStatus) {
+      const waiting = options.waiting;
+      const extra = status && waiting ? () => waitingText(status().waitingForGate, waiting.for, waiting.zone) : undefined;
+      progress = createProgress(terminal, { quiet: options.quiet, total: options.total, label: options.label, ...(extra ? { extra } : {}) });
     },
     record(record) {
       counts.add(record);
@@ -62,4 +67,12 @@ export function terminalObserver(terminal: Terminal, options: ObserverOptions): 
       options.exit(ExitCode.Interrupted);
     },
   };
+}
+
+/** "12 waiting for their window until 09:00 Asia/Shanghai", or null when no row waits. */
+export function waitingText(waiting: RunStatus['waitingForGate'], waitsFor: string, zone: string): string | null {
+  if (waiting.rows === 0) return null;
+  const clock = zoneClock(zone);
+  const until = waiting.until !== null && clock ? ` until ${formatLocalTime(waiting.until, clock)} ${zone}` : '';
+  return `${waiting.rows} waiting for ${waitsFor}${until}`;
 }

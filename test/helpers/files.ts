@@ -30,11 +30,11 @@ export function rowRecords(path: string): Record<string, unknown>[] {
   return readLog(path).filter((record) => record.type !== 'run');
 }
 
-/** Each key's state: its last row record not counting skipped ones. */
+/** Each key's state: its last row record not counting skipped/duplicate ones (skipped/suppressed is a state). */
 export function lastByKey(path: string): Map<string, Record<string, unknown>> {
   const last = new Map<string, Record<string, unknown>>();
   for (const record of rowRecords(path)) {
-    if (record.status === 'skipped') continue;
+    if (record.status === 'skipped' && record.class !== 'suppressed') continue;
     last.set(String(record.key), record);
   }
   return last;

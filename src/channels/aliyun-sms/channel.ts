@@ -4,8 +4,9 @@
  * QuerySendDetails before anything is sent twice.
  */
 import { createHash } from 'node:crypto';
-import type { Channel, ChannelModule, ChannelSetup, SendContext, SendResult } from '../channel.js';
+import type { Channel, ChannelModule, ChannelSetup, SendContext, SendResult, TemplateField } from '../channel.js';
 import { networkErrorResult } from '../http/network-error.js';
+import { unreachableFrom } from '../http/unreachable.js';
 import { classifyAnswer } from './classify.js';
 import { describeMessage, messageBuilder, type AliyunMessage } from './message.js';
 import { BATCH_OUT_ID_PREFIX, chinaDate, RECONCILE_SETTLE_MS, reconcileMessage } from './reconcile.js';
@@ -53,6 +54,10 @@ class AliyunSmsChannel implements Channel<AliyunMessage> {
   ) {
     this.maxBatch = settings.batch;
     this.prepare = messageBuilder(settings, toField);
+  }
+
+  templateFields(): readonly TemplateField[] {
+    return this.settings.params.map((p) => ({ field: p.field, where: `--param ${p.name}` }));
   }
 
   private rpc(): AliyunRpcClient {
@@ -116,8 +121,9 @@ class AliyunSmsChannel implements Channel<AliyunMessage> {
   }
 
   /**
-   * Preflight with a harmless QuerySendDetails: a wrong key or clock stops the run before any
-   * row; a key that may send but not query is only a warning (unknown outcomes then stay in doubt).
+   * Preflight with a harmless QuerySendDetails: an endpoint that cannot be reached, a wrong key or
+   * clock stops the run before any row; a key that may send but not query is only a warning
+   * (unknown outcomes then stay in doubt).
    */
   async verify(signal: AbortSignal): Promise<SendResult | null> {
     const client = this.rpc();
@@ -125,8 +131,8 @@ class AliyunSmsChannel implements Channel<AliyunMessage> {
     try {
       const answer = await client.call('QuerySendDetails', verifyQuery(new Date()), signal);
       result = classifyAnswer(answer.status, answer.body);
-    } catch {
-      return null;
+    } catch (error) {
+      return unreachableFrom(error, { url: this.settings.endpoint, setting: 'HERALD_ALIYUN_ENDPOINT' });
     }
     if (result.outcome !== 'fatal') return null;
     if (result.code === 'isp.RAM_PERMISSION_DENY' || result.code === 'Forbidden.RAM') {

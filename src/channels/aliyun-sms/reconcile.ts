@@ -3,8 +3,8 @@
  * idempotent, so before a row whose send may have reached Aliyun is sent again, we ask for the
  * messages of its number on the send date (China time) and look for ours by OutId.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ReconcileContext, Reconciliation } from '../channel.js';
+import { settledLookup } from '../settled-lookup.js';
 import type { AliyunMessage } from './message.js';
 import type { AliyunRpcClient } from './rpc-client.js';
 
@@ -116,13 +116,6 @@ export async function reconcileMessage(
   if (now.getTime() - ctx.attemptedAt.getTime() > MAX_AGE_MS) {
     return { state: 'unknown', detail: 'the attempt is older than QuerySendDetails looks back (30 days)' };
   }
-  const first = await lookUp(scope, message, ctx);
-  const wait = ctx.attemptedAt.getTime() + RECONCILE_SETTLE_MS - Date.now();
-  if (first.state !== 'absent' || wait <= 0) return first;
-  try {
-    await sleep(wait, undefined, { signal: ctx.signal });
-  } catch {
-    return { state: 'unknown', detail: 'not listed by QuerySendDetails yet, and sent too recently to be sure it is absent' };
-  }
-  return lookUp(scope, message, ctx);
+  const tooSoon = 'not listed by QuerySendDetails yet, and sent too recently to be sure it is absent';
+  return settledLookup(() => lookUp(scope, message, ctx), ctx.attemptedAt, RECONCILE_SETTLE_MS, ctx.signal, tooSoon);
 }

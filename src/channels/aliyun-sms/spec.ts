@@ -1,6 +1,5 @@
-/** The aliyun-sms channel's flags, defaults and simulator. */
+/** The aliyun-sms channel's flags and defaults. */
 import type { ChannelSpec } from '../spec.js';
-import { aliyunMockOptions } from '../../mock/aliyun-sms/options.js';
 
 /**
  * Sends in flight by default: Aliyun allows 5,000 SendSms per second per account, so the limit
@@ -31,10 +30,4 @@ export const aliyunSmsSpec: ChannelSpec = {
     { flags: '--insecure-tls', description: 'do not verify TLS certificates of the provider or receiver (testing only)' },
   ],
   load: async () => (await import('./channel.js')).aliyunSmsModule,
-  mock: {
-    examples: ['herald mock aliyun-sms', 'herald mock aliyun-sms --fault isp.SYSTEM_ERROR=5% --error 13800000000=isv.MOBILE_NUMBER_ILLEGAL'],
-    description: 'Aliyun Dysmsapi simulator: verifies signatures, enforces per-number flow control, injects faults',
-    options: aliyunMockOptions,
-    load: async () => (await import('../../mock/aliyun-sms/server.js')).aliyunMockModule,
-  },
 };

@@ -9,6 +9,7 @@ import { basename, isAbsolute, relative, resolve } from 'node:path';
 import { ConfigError } from '../../errors.js';
 import type { RowFields } from '../../input/row.js';
 import type { Template } from '../../render/template.js';
+import { attachmentType } from './attachment-type.js';
 
 /** A file to attach, checked to lie inside the template's folder. */
 export interface EmailAttachment {
@@ -17,6 +18,8 @@ export interface EmailAttachment {
   /** Absolute path, read when the message is sent. */
   readonly path: string;
   readonly size: number;
+  /** Its Content-Type, with `charset=utf-8` for text in UTF-8. */
+  readonly contentType: string;
 }
 
 /** The attachments of one row, or why the row cannot be sent. */
@@ -49,7 +52,8 @@ function resolveAttachment(folder: string, written: string): EmailAttachment | s
   if (outside(folder, real)) return `Attachment '${written}' links outside the template's folder`;
   const stat = statSync(real);
   if (!stat.isFile()) return `Attachment '${written}' is not a file`;
-  return { filename: basename(candidate), path: real, size: stat.size };
+  const filename = basename(candidate);
+  return { filename, path: real, size: stat.size, contentType: attachmentType(filename, real, stat) };
 }
 
 /**

@@ -1,11 +1,13 @@
 /**
  * Classification of SMTP answers (nodemailer's `responseCode`, `code`, `command`) into herald's
- * outcomes: 2xx ok; 421 and enhanced 4.7.x throttled; other 4xx retryable; 5xx permanent for the
- * recipient, except authentication (530, 534, 535, 5.7.8) and a refused sender, which are fatal;
+ * outcomes: 2xx ok; 421, enhanced 4.7.x and the large providers' deferrals (deferrals.ts)
+ * throttled; other 4xx retryable; 5xx permanent for the recipient, except authentication (530,
+ * 534, 535, 5.7.8), a refused sender and a relay refusing to relay, which are fatal;
  * lost connections and timeouts retryable, with an unknown outcome once the message may have
  * been written (the Message-ID lets receivers drop the copy).
  */
 import type { SendResult } from '../channel.js';
+import { knownDeferral } from './deferrals.js';
 
 /** The server herald talks to, for messages (never a password). */
 export interface SmtpTarget {
@@ -32,6 +34,8 @@ const SETUP_TIMEOUTS = new Set(['CONNECT_TIMEOUT', 'GREETING_TIMEOUT']);
 /** Authentication replies: the credentials (or their absence) are wrong for every message. */
 const AUTH_CODES = new Set([530, 534, 535]);
 const ENHANCED = /^\d{3}[ -](\d\.\d{1,3}\.\d{1,3})\b/;
+/** A relay that refuses to pass mail on for this client: a missing (or wrong) login, not the recipient. */
+const RELAY_DENIED = /relay(?:ing)? (?:access )?denied|unable to relay|relay(?:ing)? not (?:permitted|allowed)/i;
 /** TLS failures a certificate or server setup causes (nodemailer reports them as ESOCKET). */
 const TLS_FAILURE = /CERT|SELF_SIGNED|ERR_SSL|ERR_TLS|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/;
 const MAX_DETAIL = 200;
@@ -87,7 +91,7 @@ function tlsResult(error: SmtpError, target: SmtpTarget): SendResult {
   return {
     outcome: 'fatal',
     code,
-    detail: `TLS with ${target.label} failed (${code}: ${oneLine(error.message ?? '')}): fix the server's certificate, or pass --insecure-tls for a test server`,
+    detail: `TLS with ${target.label} failed (${code}: ${oneLine(error.message ?? '')}): check HERALD_SMTP_URL, fix the server's certificate, or pass --insecure-tls for a test server`,
   };
 }
 
@@ -97,10 +101,19 @@ function replyResult(error: SmtpError, target: SmtpTarget): SendResult {
   const code = String(status);
   const detail = oneLine(error.response ?? error.message ?? code);
   const enhanced = enhancedCode(error.response);
+  const deferral = knownDeferral(status, enhanced, detail);
+  if (deferral?.outcome === 'fatal') return { outcome: 'fatal', code, detail: `${deferral.provider}: ${deferral.meaning} (${detail})` };
+  if (deferral !== null) return { outcome: 'throttled', code, detail: `${deferral.provider} asks to slow down, ${deferral.meaning} (${detail})`, scope: 'channel' };
   if (status === 421 || enhanced?.startsWith('4.7.')) return { outcome: 'throttled', code, detail, scope: 'channel' };
   if (status >= 400 && status < 500) return { outcome: 'retryable', code, detail };
   // 503 (bad sequence of commands) is the session's state, not the message: a new session may take it.
   if (status === 503) return { outcome: 'retryable', code, detail };
+  if (status >= 500 && RELAY_DENIED.test(detail)) {
+    const fix = target.user === null
+      ? 'it relays only for logged-in senders: set the SMTP user and password in HERALD_SMTP_URL (smtp://user:password@host:587)'
+      : `check that ${target.user} may send through it (the user and password in HERALD_SMTP_URL)`;
+    return { outcome: 'fatal', code, detail: `${target.label} refused to relay (${detail}): ${fix}` };
+  }
   if (status >= 500 && error.command === 'MAIL FROM' && status !== 552) {
     return { outcome: 'fatal', code, detail: `${target.label} refused the sender (${detail}): check the template's From and that the account may send as it` };
   }
@@ -121,7 +134,8 @@ export function classifySmtpError(raw: unknown, target: SmtpTarget): SendResult 
   if (isAuthFailure(error, enhanced)) return authResult(error, target);
   if (error.code === 'ETLS' || TLS_FAILURE.test(error.originalCode ?? '')) return tlsResult(error, target);
   if (error.code === 'EDNS' && error.originalCode !== 'EAI_AGAIN') {
-    return { outcome: 'fatal', code: error.originalCode ?? 'EDNS', detail: `cannot resolve ${target.label}: check the host in HERALD_SMTP_URL` };
+    const code = error.originalCode ?? 'EDNS';
+    return { outcome: 'fatal', code, detail: `cannot resolve ${target.label} (${code}: no such host): check the host in HERALD_SMTP_URL` };
   }
   if (error.responseCode !== undefined && error.responseCode >= 400) return replyResult(error, target);
   if (error.code === 'ECONNECTION' && error.command === undefined) {

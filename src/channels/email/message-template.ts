@@ -4,9 +4,9 @@
  * attachments resolved. A row that cannot become a message gets the reason.
  */
 import { dirname, resolve } from 'node:path';
-import type { Prepared } from '../channel.js';
+import type { Prepared, TemplateField } from '../channel.js';
 import type { RowFields } from '../../input/row.js';
-import { fieldText, type Template } from '../../render/template.js';
+import { fieldText, findPlaceholders, type Template } from '../../render/template.js';
 import { formatMailbox, parseMailbox, type Mailbox } from './address.js';
 import type { AddressTemplate } from './address-template.js';
 import { compileAttachments, type EmailAttachment } from './attachments.js';
@@ -39,8 +39,17 @@ export interface TemplateFiles {
 
 /** A compiled email template. */
 export interface EmailTemplate {
+  /** The header names the template sets, lower-cased ("subject", "list-unsubscribe"). */
+  readonly headerNames: ReadonlySet<string>;
+  /** Every `{{field}}` of the template and its --text/--html parts, with the flag and file it is in. */
+  readonly fields: readonly TemplateField[];
   /** Render one row; `toField` holds the recipient. */
   render(fields: RowFields): Prepared<EmailMessage>;
+}
+
+/** Each field of `source` once, placed at `where`. */
+export function fieldsOf(source: string, name: string, where: string): TemplateField[] {
+  return [...new Set(findPlaceholders(source, name).map((p) => p.field))].map((field) => ({ field, where }));
 }
 
 type Step<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -60,17 +69,26 @@ function mailboxes(template: AddressTemplate | null, fields: RowFields): Step<re
 export function loadEmailTemplate(files: TemplateFiles, toField: string): EmailTemplate {
   const read = (flag: string, name: string): BodySource => ({ name, source: readText(resolve(files.cwd, name), flag, name) });
   const templatePath = resolve(files.cwd, files.template);
-  const file = parseTemplate(read('--template', files.template).source, files.template);
+  const templateSource = read('--template', files.template).source;
+  const file = parseTemplate(templateSource, files.template);
   const headers = compileHeaders(file);
+  const textPart = files.text !== undefined ? read('--text', files.text) : undefined;
+  const htmlPart = files.html !== undefined ? read('--html', files.html) : undefined;
   const bodies = compileBodies({
     templateFile: files.template,
     template: { name: `${files.template} (body)`, source: file.body },
-    ...(files.text !== undefined ? { text: read('--text', files.text) } : {}),
-    ...(files.html !== undefined ? { html: read('--html', files.html) } : {}),
+    ...(textPart !== undefined ? { text: textPart } : {}),
+    ...(htmlPart !== undefined ? { html: htmlPart } : {}),
   });
   const attachments = compileAttachments(headers.attachments, dirname(templatePath));
 
   return {
+    headerNames: new Set(file.headers.map((header) => header.name.toLowerCase())),
+    fields: [
+      ...fieldsOf(templateSource, files.template, `--template ${files.template}`),
+      ...(textPart !== undefined ? fieldsOf(textPart.source, textPart.name, `--text ${textPart.name}`) : []),
+      ...(htmlPart !== undefined ? fieldsOf(htmlPart.source, htmlPart.name, `--html ${htmlPart.name}`) : []),
+    ],
     render(fields) {
       const value = fields[toField];
       if (value === undefined) return { ok: false, reason: `the row has no '${toField}' field (the recipient, see --to)` };

@@ -1,7 +1,7 @@
-/** The email channel's flags, defaults and simulator: SMTP through a pooled nodemailer transport. */
+/** The email channel's flags and defaults: SMTP through a pooled nodemailer transport. */
 import type { ChannelSpec } from '../spec.js';
 
-/** The email channel: flags of `herald send --channel email`, defaults, and `herald mock email`. */
+/** The email channel: flags of `herald send --channel email` and defaults. */
 export const emailSpec: ChannelSpec = {
   name: 'email',
   summary: 'email over SMTP (HERALD_SMTP_URL) through a pool of reused connections',
@@ -25,6 +25,12 @@ export const emailSpec: ChannelSpec = {
       description: 'HTML part (a body, templated) sent with the text part as multipart/alternative',
     },
     {
+      flags: '--unsubscribe <url>',
+      description:
+        'one-click unsubscribe: adds List-Unsubscribe: <URL> (templated, values percent-encoded) and, for https, ' +
+        'List-Unsubscribe-Post: List-Unsubscribe=One-Click (RFC 8058); mailto: allowed',
+    },
+    {
       flags: '--insecure-tls',
       description: "do not verify the SMTP server's TLS certificate (test servers only; the connection stays encrypted)",
     },
@@ -35,24 +41,4 @@ export const emailSpec: ChannelSpec = {
     },
   ],
   load: () => import('./email-channel.js'),
-  mock: {
-    examples: ['herald mock email --save ./outbox', 'herald mock email --user news --password secret --reject-rate 0.02 --greylist'],
-    description:
-      'SMTP server on 127.0.0.1 that accepts every message, or answers 450/550/421 at set rates; prints HERALD_SMTP_URL',
-    options: [
-      { flags: '--port <n>', description: 'port to listen on (0: any free port)', defaultValue: '0' },
-      { flags: '--user <name>', description: 'require this user to log in (with --password)' },
-      { flags: '--password <secret>', description: 'the password --user must give (a test password, printed in HERALD_SMTP_URL)' },
-      { flags: '--reject-rate <r>', description: 'share of recipients answered 550 5.1.1 (unknown mailbox), 0 to 1', defaultValue: '0' },
-      { flags: '--defer-rate <r>', description: 'share of recipients answered 450 4.2.1 (mailbox busy, try later), 0 to 1', defaultValue: '0' },
-      { flags: '--throttle-rate <r>', description: 'share of messages answered 421 4.7.0 (slow down) and disconnected, 0 to 1', defaultValue: '0' },
-      { flags: '--greylist', description: 'answer 450 4.2.0 to the first attempt for each recipient, accept later ones' },
-      { flags: '--latency <ms>', description: 'wait this long before answering each message', defaultValue: '0' },
-      { flags: '--tls', description: 'offer STARTTLS with a self-signed certificate (herald then needs --insecure-tls)' },
-      { flags: '--secure', description: 'speak TLS from the first byte, as on port 465 (smtps://; herald needs --insecure-tls)' },
-      { flags: '--save <dir>', description: 'write each accepted message to DIR as an .eml file' },
-      { flags: '--seed <n>', description: 'seed for the fault rates, to replay the same faults', defaultValue: '1' },
-    ],
-    load: () => import('../../mock/email/simulator.js'),
-  },
 };

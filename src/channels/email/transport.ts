@@ -23,6 +23,8 @@ export interface TransportSettings {
   readonly timeoutMs: number;
   /** Skip certificate verification (--insecure-tls); the connection stays encrypted. */
   readonly insecureTls: boolean;
+  /** The EHLO name (HERALD_SMTP_NAME, or the host name when it has a dot); undefined: nodemailer's. */
+  readonly name?: string;
 }
 
 /** The pooled transport herald sends through. */
@@ -41,6 +43,7 @@ export function connectionOptions(endpoint: SmtpEndpoint, settings: TransportSet
       minVersion: 'TLSv1.2',
       ...(isIP(endpoint.host) === 0 ? { servername: endpoint.host } : {}),
     },
+    ...(settings.name !== undefined ? { name: settings.name } : {}),
     connectionTimeout: settings.timeoutMs,
     greetingTimeout: settings.timeoutMs,
     // A connection herald is done with (replaced after --max-messages, or the preflight's) is

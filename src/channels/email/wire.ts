@@ -41,7 +41,7 @@ export function mailOptions(message: EmailMessage, idempotencyKey: string): Send
     headers: message.headers.map((header) => ({ key: header.key, value: header.value })),
     ...(message.text !== null ? { text: message.text } : {}),
     ...(message.html !== null ? { html: message.html } : {}),
-    attachments: message.attachments.map((file) => ({ filename: file.filename, path: file.path })),
+    attachments: message.attachments.map((file) => ({ filename: file.filename, path: file.path, contentType: file.contentType })),
     disableUrlAccess: true,
   };
 }

@@ -1,5 +1,6 @@
 /** undici keep-alive dispatchers for HTTP channels: never more connections per origin than allowed. */
 import { Agent, Pool } from 'undici';
+import { WarmConnector } from './warm-connector.js';
 
 /** Options shared by herald's HTTP dispatchers. */
 export interface HttpPoolOptions {
@@ -11,7 +12,15 @@ export interface HttpPoolOptions {
   readonly insecureTls?: boolean;
 }
 
-function clientOptions(options: HttpPoolOptions) {
+function connectOptions(options: HttpPoolOptions) {
+  return {
+    timeout: Math.min(options.timeoutMs, 10_000),
+    keepAlive: true,
+    rejectUnauthorized: options.insecureTls !== true,
+  };
+}
+
+function clientOptions(options: HttpPoolOptions, connector?: WarmConnector) {
   return {
     connections: options.connections,
     pipelining: 1,
@@ -19,12 +28,13 @@ function clientOptions(options: HttpPoolOptions) {
     keepAliveMaxTimeout: 600_000,
     headersTimeout: 0,
     bodyTimeout: 0,
-    connect: {
-      timeout: Math.min(options.timeoutMs, 10_000),
-      keepAlive: true,
-      rejectUnauthorized: options.insecureTls !== true,
-    },
+    connect: connector === undefined ? connectOptions(options) : connector.connect,
   };
+}
+
+/** A connector with undici's settings for these options, whose first connection can be opened ahead (the preflight). */
+export function createWarmConnector(options: HttpPoolOptions): WarmConnector {
+  return new WarmConnector(connectOptions(options));
 }
 
 /** A keep-alive pool to one origin (a provider's endpoint). */
@@ -32,7 +42,7 @@ export function createPool(origin: string, options: HttpPoolOptions): Pool {
   return new Pool(origin, clientOptions(options));
 }
 
-/** A keep-alive agent for many origins (a templated webhook URL), one capped pool per origin. */
-export function createAgent(options: HttpPoolOptions): Agent {
-  return new Agent(clientOptions(options));
+/** A keep-alive agent for many origins (a templated webhook URL), one capped pool per origin; `connector` opens its connections. */
+export function createAgent(options: HttpPoolOptions, connector?: WarmConnector): Agent {
+  return new Agent(clientOptions(options, connector));
 }

@@ -1,18 +1,20 @@
 /**
  * The twilio channel: one Messages API call per row (form POST, HTTP Basic) over one keep-alive
- * pool. Twilio takes no idempotency key, so an unknown outcome is never resent blindly: it ends
- * in doubt for the user to check.
+ * pool. Twilio takes no idempotency key, so an unknown outcome is never resent blindly: the
+ * account's message list is asked first (reconcile.ts), and a message it does not hold is sent again.
  */
 import type { Pool } from 'undici';
-import type { Channel, ChannelModule, ChannelSetup, Prepared, SendContext, SendResult } from '../channel.js';
+import type { Channel, ChannelModule, ChannelSetup, Prepared, ReconcileContext, Reconciliation, SendContext, SendResult, TemplateField } from '../channel.js';
 import { answerHeader, exchange } from '../http/exchange.js';
 import { networkErrorResult } from '../http/network-error.js';
 import { createPool } from '../http/pool.js';
+import { unreachableFrom } from '../http/unreachable.js';
 import type { RowFields } from '../../input/row.js';
 import { pathPrefix } from '../sms/endpoint.js';
 import { checkPhone } from '../sms/phone.js';
 import { countSegments, type SmsEncoding } from '../sms/segments.js';
 import { classifyTwilio, type TwilioError } from './classify.js';
+import { RECONCILE_SETTLE_MS, reconcileMessage } from './reconcile.js';
 import { readTwilioSettings, type TwilioSettings } from './settings.js';
 
 /** Twilio refuses longer bodies (21617). */
@@ -27,10 +29,10 @@ export interface TwilioMessage {
   readonly segments: number;
 }
 
-function parseJson(text: string): TwilioError | null {
+function parseJson(text: string): (TwilioError & Record<string, unknown>) | null {
   try {
     const value: unknown = JSON.parse(text);
-    return value !== null && typeof value === 'object' ? (value as TwilioError) : null;
+    return value !== null && typeof value === 'object' ? (value as TwilioError & Record<string, unknown>) : null;
   } catch {
     return null;
   }
@@ -38,8 +40,9 @@ function parseJson(text: string): TwilioError | null {
 
 class TwilioChannel implements Channel<TwilioMessage> {
   readonly name = 'twilio';
-  /** Twilio does not de-duplicate: unknown outcomes end in-doubt. */
+  /** Twilio does not de-duplicate: unknown outcomes are reconciled through the message list. */
   readonly dedupeWindowMs = 0;
+  readonly reconcileSettleMs = RECONCILE_SETTLE_MS;
   private readonly authorization: string | null;
   private readonly pool: Pool | null;
 
@@ -52,6 +55,10 @@ class TwilioChannel implements Channel<TwilioMessage> {
     this.authorization =
       credentials === null ? null : `Basic ${Buffer.from(`${credentials.accountSid}:${credentials.authToken}`).toString('base64')}`;
     this.pool = pool;
+  }
+
+  templateFields(): readonly TemplateField[] {
+    return this.settings.body.fields.map((field) => ({ field, where: `--template ${this.settings.body.name}` }));
   }
 
   prepare(fields: RowFields): Prepared<TwilioMessage> {
@@ -107,7 +114,25 @@ class TwilioChannel implements Channel<TwilioMessage> {
     }
   }
 
-  /** Preflight: fetch the account; wrong credentials stop the run before any row. */
+  /** Ask Twilio's message list whether the message of a row whose outcome was unknown was accepted. */
+  reconcile(message: TwilioMessage, ctx: ReconcileContext): Promise<Reconciliation> {
+    const { pool, authorization } = this.connection();
+    const origin = this.settings.endpoint.origin;
+    const get = async (path: string, signal: AbortSignal) => {
+      const answer = await exchange(pool, { origin, path, method: 'GET', headers: ['authorization', authorization, 'accept', 'application/json'] }, signal);
+      return { status: answer.status, body: parseJson(answer.body) };
+    };
+    const scope = {
+      get,
+      accountPath: this.basePath(),
+      prefix: pathPrefix(this.settings.endpoint),
+      from: this.settings.from,
+      messagingServiceSid: this.settings.messagingServiceSid,
+    };
+    return reconcileMessage(scope, message, ctx);
+  }
+
+  /** Preflight: fetch the account; an endpoint that cannot be reached or wrong credentials stop the run before any row. */
   async verify(signal: AbortSignal): Promise<SendResult | null> {
     const { pool, authorization } = this.connection();
     try {
@@ -119,8 +144,8 @@ class TwilioChannel implements Channel<TwilioMessage> {
       if (answer.status === 200) return null;
       const result = classifyTwilio(answer.status, parseJson(answer.body), undefined, Date.now());
       return result.outcome === 'fatal' ? result : null;
-    } catch {
-      return null;
+    } catch (error) {
+      return unreachableFrom(error, { url: this.settings.endpoint, setting: 'HERALD_TWILIO_ENDPOINT' });
     }
   }
 

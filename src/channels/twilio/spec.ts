@@ -1,6 +1,5 @@
-/** The twilio channel's flags, defaults and simulator. */
+/** The twilio channel's flags and defaults. */
 import type { ChannelSpec } from '../spec.js';
-import { twilioMockOptions } from '../../mock/twilio/options.js';
 
 /**
  * Sends in flight by default: Twilio answers 20429 past an account's concurrent-request limit,
@@ -22,10 +21,4 @@ export const twilioSpec: ChannelSpec = {
     { flags: '--insecure-tls', description: 'do not verify TLS certificates of the provider or receiver (testing only)' },
   ],
   load: async () => (await import('./channel.js')).twilioModule,
-  mock: {
-    examples: ['herald mock twilio --numbers +14155550000', 'herald mock twilio --fault 20429=5% --error +15005550001=21211'],
-    description: 'Twilio Messages API simulator: checks HTTP Basic auth and parameters, injects 20429 and error codes',
-    options: twilioMockOptions,
-    load: async () => (await import('../../mock/twilio/server.js')).twilioMockModule,
-  },
 };

@@ -1,7 +1,8 @@
 /** Creates the webhook channel from `herald send` options. */
 import { ConfigError } from '../../errors.js';
 import type { Channel, ChannelSetup } from '../channel.js';
-import { createAgent } from '../http/pool.js';
+import { createAgent, createWarmConnector } from '../http/pool.js';
+import { preflightOrigin } from './preflight.js';
 import { RequestTemplate } from './request-template.js';
 import { WebhookChannel } from './webhook-channel.js';
 
@@ -25,6 +26,10 @@ export async function create(setup: ChannelSetup): Promise<Channel> {
     allowTemplatedHost: options.allowTemplatedHost === true,
     secret: (value) => setup.secrets?.add(value),
   });
-  const agent = createAgent({ connections: setup.concurrency, timeoutMs: setup.timeoutMs, insecureTls: options.insecureTls === true });
-  return new WebhookChannel(template, agent) as Channel;
+  const pool = { connections: setup.concurrency, timeoutMs: setup.timeoutMs, insecureTls: options.insecureTls === true };
+  const connector = createWarmConnector(pool);
+  const origin = preflightOrigin(url, setup.env);
+  const setting = options.url !== undefined ? '--url' : WEBHOOK_URL_VARIABLE;
+  const preflight = origin === null ? null : { target: { url: origin, setting }, connector };
+  return new WebhookChannel(template, createAgent(pool, connector), preflight) as Channel;
 }

@@ -6,10 +6,11 @@
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from 'undici';
-import type { Channel, ChannelSetup, SendContext, SendResult } from '../channel.js';
+import type { Channel, ChannelSetup, SendContext, SendResult, TemplateField } from '../channel.js';
 import { createPool } from '../http/pool.js';
+import { isUnreachableCode, unreachableResult } from '../http/unreachable.js';
 import { classifySend, errcodeOf, shortErrmsg, TOKEN_REJECTED } from './errcodes.js';
-import { createRenderer, requestBody, type MessageRenderer, type WechatMessage } from './message.js';
+import { createRenderer, requestBody, templateFieldsOf, type MessageRenderer, type WechatMessage } from './message.js';
 import { readSettings, type WechatSettings } from './settings.js';
 import { cachedTokenSource } from './token-cache.js';
 import { stableTokenSource, type TokenSource } from './token-client.js';
@@ -92,6 +93,10 @@ class WechatChannel implements Channel<WechatMessage> {
     this.#net = openNetwork(settings, setup, this.#host);
   }
 
+  templateFields(): readonly TemplateField[] {
+    return templateFieldsOf(this.#settings);
+  }
+
   prepare(fields: Readonly<Record<string, unknown>>) {
     return this.#render(fields);
   }
@@ -132,6 +137,9 @@ class WechatChannel implements Channel<WechatMessage> {
     for (let attempt = 1; attempt <= VERIFY_ATTEMPTS && !signal.aborted; attempt++) {
       const answer = await net.keeper.get(signal);
       if (answer.ok) return null;
+      // Nothing listens there, or no such host: say so now, naming the variable, without retrying.
+      const code = answer.result.code;
+      if (isUnreachableCode(code)) return unreachableResult(code, { url: new URL(this.#settings.origin), setting: 'HERALD_WECHAT_ENDPOINT', insecureTlsFlag: false });
       last = answer.result;
       if (last.outcome === 'fatal') return last;
       if (attempt < VERIFY_ATTEMPTS) await sleep(500 * 2 ** attempt, undefined, { signal }).catch(() => undefined);

@@ -2,9 +2,9 @@
  * Rendering of one row into a template message: the recipient's openid, the template's keyword
  * values, and the link or mini program page it opens. Templates are compiled once.
  */
-import type { Prepared } from '../channel.js';
+import type { Prepared, TemplateField } from '../channel.js';
 import type { RowFields } from '../../input/row.js';
-import { compileTemplate, fieldText, type Template } from '../../render/template.js';
+import { compileTemplate, fieldText, findPlaceholders, type Template } from '../../render/template.js';
 import { asIs, urlComponent } from '../../render/escape.js';
 import type { WechatSettings } from './settings.js';
 
@@ -35,11 +35,26 @@ interface CompiledKeyword {
   readonly color?: string;
 }
 
+/** The keyword's template source: `--data NAME=FIELD` takes the whole field, `NAME=text {{field}}` is a template. */
+function keywordSource(source: string): string {
+  return source.includes('{{') ? source : `{{${source}}}`;
+}
+
+/** Every field the flags use, each once per flag: `--data NAME`, `--link`, `--miniprogram-page`. */
+export function templateFieldsOf(settings: WechatSettings): TemplateField[] {
+  const uses = (source: string | null, where: string) =>
+    source === null ? [] : [...new Set(findPlaceholders(source, where).map((p) => p.field))].map((field) => ({ field, where }));
+  return [
+    ...settings.data.flatMap((d) => uses(keywordSource(d.source), `--data ${d.name}`)),
+    ...uses(settings.link, '--link'),
+    ...uses(settings.miniprogramPage, '--miniprogram-page'),
+  ];
+}
+
 /** Compile the flags' templates once; the returned function renders one row. */
 export function createRenderer(settings: WechatSettings, toField: string): MessageRenderer {
   const keywords: CompiledKeyword[] = settings.data.map((d) => {
-    const source = d.source.includes('{{') ? d.source : `{{${d.source}}}`;
-    const template = compileTemplate(source, `--data ${d.name}`, { escape: asIs });
+    const template = compileTemplate(keywordSource(d.source), `--data ${d.name}`, { escape: asIs });
     return d.color === undefined ? { name: d.name, template } : { name: d.name, template, color: d.color };
   });
   const link = settings.link === null ? null : compileTemplate(settings.link, '--link', { escape: urlComponent });

@@ -14,6 +14,8 @@ interface GatewayError {
 /** Gateway errors (PROVIDERS.md §A.7-A.8); their HTTP status follows Aliyun's error center. */
 const GATEWAY: Readonly<Record<string, GatewayError>> = {
   SignatureDoesNotMatch: { status: 400, message: 'Specified signature is not matched with our calculation.' },
+  IncompleteSignature: { status: 400, message: 'The request signature does not conform to Aliyun standards.' },
+  MissingParameter: { status: 400, message: 'A required parameter is missing.' },
   'InvalidAccessKeyId.NotFound': { status: 404, message: 'Specified access key is not found.' },
   'InvalidTimeStamp.Expired': { status: 400, message: 'Specified time stamp or date value is expired.' },
   'InvalidTimeStamp.Format': { status: 400, message: 'Specified time stamp or date value is not well formatted.' },

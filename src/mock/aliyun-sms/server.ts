@@ -1,11 +1,11 @@
 /**
  * `herald mock aliyun-sms`: a Dysmsapi simulator on 127.0.0.1. Every request goes through the
- * gateway checks (signature, timestamp, nonce), then the action's business checks, injected
+ * gateway checks (signature V1 or V3, timestamp, nonce), then the action's business checks, injected
  * faults and per-number flow control, and is answered in Aliyun's format. It counts what it saw
  * so tests can assert on it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { MockModule, MockServer } from '../../channels/spec.js';
+import type { MockModule, MockServer } from '../spec.js';
 import type { RpcParams } from '../../channels/aliyun-sms/signature.js';
 import { checkQuery, checkSendBatchSms, checkSendSms, type SendCheck } from './actions.js';
 import { errorAnswer, okAnswer, renderAnswer, type MockAnswer } from './answers.js';
@@ -13,6 +13,7 @@ import { FaultPlan, isBehaviour } from '../sms/fault-plan.js';
 import { seededRandom } from '../seeded-random.js';
 import { bump, Delays, listCounts, listenLoopback, readBody } from '../sms/loopback-server.js';
 import { checkGateway, NonceBook } from './gateway.js';
+import { checkGatewayV3, isSignedV3, paramsOfV3, type V3Incoming } from './gateway-v3.js';
 import { MOCK_ACCESS_KEY_ID, MOCK_ACCESS_KEY_SECRET, parseAliyunMockOptions } from './options.js';
 import { SmsStore, type AcceptedSms } from './store.js';
 
@@ -42,6 +43,13 @@ export interface AliyunMockServer extends MockServer {
 }
 
 const HOST = 'dysmsapi.aliyuncs.com';
+
+/** A request signed V3 as the gateway checks it: header names lower-case, single values. */
+function v3Request(req: IncomingMessage, method: string, url: URL, body: string): V3Incoming {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers[name] = value;
+  return { method, path: url.pathname, query: [...url.searchParams], headers, body };
+}
 /** Start the simulator; options are `herald mock aliyun-sms`'s flags. */
 export async function startAliyunMock(options: Readonly<Record<string, unknown>>, log: (line: string) => void): Promise<AliyunMockServer> {
   const config = parseAliyunMockOptions(options);
@@ -109,13 +117,16 @@ export async function startAliyunMock(options: Readonly<Record<string, unknown>>
     counters.requests++;
     const body = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const params: Record<string, string> = Object.fromEntries(url.searchParams);
     const method = (req.method ?? 'GET').toUpperCase();
-    if (method === 'POST') Object.assign(params, Object.fromEntries(new URLSearchParams(body)));
+    const v3 = isSignedV3(req.headers.authorization) ? v3Request(req, method, url, body) : null;
+    let params: Record<string, string> = Object.fromEntries(url.searchParams);
+    if (v3 !== null) params = paramsOfV3(v3);
+    else if (method === 'POST') Object.assign(params, Object.fromEntries(new URLSearchParams(body)));
     if (url.pathname !== '/' || (method !== 'GET' && method !== 'POST')) {
       return reply(res, errorAnswer('InvalidAction.NotFound', HOST), params.Format);
     }
-    const refusal = checkGateway(method, params, { keys, nonces, timestampWindowMs: config.timestampWindowMs, nowMs: Date.now() });
+    const check = { keys, nonces, timestampWindowMs: config.timestampWindowMs, nowMs: Date.now() };
+    const refusal = v3 !== null ? checkGatewayV3(v3, params, check) : checkGateway(method, params, check);
     if (refusal?.code === 'SignatureDoesNotMatch') counters.signatureFailures++;
     if (refusal !== null) {
       log(`${params.Action ?? '?'}: refused ${refusal.code}`);

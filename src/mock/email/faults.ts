@@ -1,11 +1,13 @@
 /**
  * Which answers the email simulator injects: 550 for a set share of mailboxes (the same
  * mailboxes every time, as unknown mailboxes are), 450 for a share of attempts (mailbox busy),
- * 421 for a share of transactions (slow down), and greylisting (450 for a recipient's first
- * attempt). Random draws come from a seeded generator, so a seed replays the same faults.
+ * 421 for a share of transactions (slow down), a large provider's deferral for a share of
+ * messages (--defer), and greylisting (450 for a recipient's first attempt). Random draws come
+ * from a seeded generator, so a seed replays the same faults.
  */
 import { createHash } from 'node:crypto';
 import { seededRandom } from '../seeded-random.js';
+import { ANY_PROVIDER, DEFERRAL_REPLIES, type DeferralReply } from './deferral-replies.js';
 
 /** The rates and modes, each rate from 0 to 1. */
 export interface FaultSettings {
@@ -13,6 +15,9 @@ export interface FaultSettings {
   readonly deferRate: number;
   readonly throttleRate: number;
   readonly greylist: boolean;
+  /** Share of messages answered with a provider's deferral, and which provider's (or `any`). */
+  readonly deferShare: number;
+  readonly deferReply: string;
   readonly seed: number;
 }
 
@@ -22,7 +27,12 @@ export interface InjectedReply {
   /** The reply text, starting with its enhanced status code. */
   readonly text: string;
   /** Counter it is tallied under. */
-  readonly kind: 'rejected' | 'deferred' | 'greylisted' | 'throttled';
+  readonly kind: 'rejected' | 'deferred' | 'greylisted' | 'throttled' | 'slowDowns';
+}
+
+/** A provider's deferral chosen for a transaction, and where to answer it. */
+export interface PlannedDeferral extends InjectedReply {
+  readonly stage: DeferralReply['stage'];
 }
 
 
@@ -48,6 +58,15 @@ export class FaultPlan {
     return null;
   }
 
+  /** The provider's deferral this transaction meets (decided at MAIL FROM), or null. */
+  deferral(): PlannedDeferral | null {
+    if (this.settings.deferShare <= 0 || this.random() >= this.settings.deferShare) return null;
+    const names = Object.keys(DEFERRAL_REPLIES);
+    const name = this.settings.deferReply === ANY_PROVIDER ? names[Math.floor(this.random() * names.length)]! : this.settings.deferReply;
+    const reply = DEFERRAL_REPLIES[name]!;
+    return { code: reply.code, text: reply.text, stage: reply.stage, kind: 'slowDowns' };
+  }
+
   /** The reply to a RCPT TO for `address`, or null to accept the recipient. */
   atRecipient(address: string): InjectedReply | null {
     const mailbox = address.toLowerCase();
@@ -59,7 +78,7 @@ export class FaultPlan {
       return { code: 450, text: `4.2.0 <${address}>: Recipient address rejected: Greylisted, try again later`, kind: 'greylisted' };
     }
     if (this.settings.deferRate > 0 && this.random() < this.settings.deferRate) {
-      return { code: 450, text: `4.2.1 <${address}>: Mailbox busy, try again later`, kind: 'deferred' };
+      return { code: 450, text: `4.2.0 <${address}>: Mailbox busy, try again later`, kind: 'deferred' };
     }
     return null;
   }

@@ -1,5 +1,7 @@
 /** The email simulator's options, read from `herald mock email` flags (strings) or a test (values). */
 import { ConfigError } from '../../errors.js';
+import { parseShare } from '../options.js';
+import { ANY_PROVIDER, DEFER_REPLY_NAMES } from './deferral-replies.js';
 import type { FaultSettings } from './faults.js';
 
 /** Everything the simulator is started with. */
@@ -7,6 +9,8 @@ export interface SimulatorOptions extends FaultSettings {
   readonly port: number;
   /** Credentials a client must log in with; null: no login (AUTH not offered). */
   readonly login: { readonly user: string; readonly password: string } | null;
+  /** With a login: MAIL FROM is taken without it, but every recipient is refused 554 5.7.1 Relay access denied (Postfix). */
+  readonly loginForRelay: boolean;
   readonly latencyMs: number;
   /** Offer STARTTLS with the bundled self-signed certificate. */
   readonly tls: boolean;
@@ -38,16 +42,25 @@ export function readSimulatorOptions(options: Readonly<Record<string, unknown>>)
   const user = stringOption(options, 'user');
   const password = stringOption(options, 'password');
   if ((user === null) !== (password === null)) throw new ConfigError('--user and --password go together');
+  const loginForRelay = options['loginForRelay'] === true;
+  if (loginForRelay && user === null) throw new ConfigError('--login-for-relay needs --user and --password (the login the relay wants)');
   const tls = options['tls'] === true;
   const secure = options['secure'] === true;
   if (tls && secure) throw new ConfigError('--tls (STARTTLS) and --secure (TLS from the first byte) exclude each other');
+  const deferReply = stringOption(options, 'deferReply') ?? ANY_PROVIDER;
+  if (!DEFER_REPLY_NAMES.includes(deferReply)) {
+    throw new ConfigError(`--defer-reply must be one of ${DEFER_REPLY_NAMES.join(', ')} (got '${deferReply}')`);
+  }
   return {
     port,
     login: user !== null && password !== null ? { user, password } : null,
+    loginForRelay,
     rejectRate: numberOption(options, 'rejectRate', '--reject-rate', 0, 1),
     deferRate: numberOption(options, 'deferRate', '--defer-rate', 0, 1),
     throttleRate: numberOption(options, 'throttleRate', '--throttle-rate', 0, 1),
     greylist: options['greylist'] === true,
+    deferShare: parseShare(options['defer'], '--defer'),
+    deferReply,
     latencyMs: numberOption(options, 'latency', '--latency', 0, 600_000),
     seed: numberOption(options, 'seed', '--seed', 1, 2 ** 32 - 1),
     tls,

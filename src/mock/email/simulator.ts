@@ -2,7 +2,7 @@
  * `herald mock email`: an SMTP server (smtp-server) on 127.0.0.1 that behaves like a submission
  * server: it checks the login when one is required (535 5.7.8 on a wrong password, 530 5.7.0
  * without one), refuses a message without From, Date or Message-ID (554 5.6.0), injects 550,
- * 450, 421 and greylisting at set rates, counts connections (peak included) and messages, and
+ * 450, 421, large providers' "slow down" deferrals and greylisting at set rates, counts connections (peak included) and messages, and
  * can write each accepted message to a folder as an .eml file.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -10,9 +10,9 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Socket } from 'node:net';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
-import type { MockServer } from '../../channels/spec.js';
+import type { MockServer } from '../spec.js';
 import { ConfigError } from '../../errors.js';
-import { FaultPlan, type InjectedReply } from './faults.js';
+import { FaultPlan, type InjectedReply, type PlannedDeferral } from './faults.js';
 import { readSimulatorOptions, type SimulatorOptions } from './simulator-options.js';
 
 /** What the simulator has seen so far (for tests and the closing summary). */
@@ -31,7 +31,11 @@ export interface EmailSimulatorCounters {
   deferred: number;
   greylisted: number;
   throttled: number;
+  /** Messages answered with a large provider's "slow down" deferral (--defer). */
+  slowDowns: number;
   authFailures: number;
+  /** Recipients refused 554 5.7.1 Relay access denied for want of a login (--login-for-relay). */
+  relayDenied: number;
   /** Messages refused for a missing From, Date or Message-ID. */
   malformed: number;
 }
@@ -43,6 +47,8 @@ export interface ReceivedMessage {
   readonly mailFrom: string;
   readonly rcptTo: readonly string[];
   readonly messageId: string | null;
+  /** The name the client greeted with (EHLO). */
+  readonly helo: string;
   readonly size: number;
   /** The .eml file it was written to (with --save), or null. */
   readonly file: string | null;
@@ -88,7 +94,7 @@ function serverOptions(options: SimulatorOptions): SMTPServerOptions {
     secure: options.secure,
     ...tlsFiles,
     disabledCommands: disabled,
-    authOptional: options.login === null,
+    authOptional: options.login === null || options.loginForRelay,
     allowInsecureAuth: true,
     authRequiredMessage: '5.7.0 Authentication required',
     disableReverseLookup: true,
@@ -112,9 +118,11 @@ export async function start(raw: Readonly<Record<string, unknown>>, log: (line: 
   const faults = new FaultPlan(options);
   const counters: EmailSimulatorCounters = {
     connections: 0, openConnections: 0, peakConnections: 0, messages: 0, recipients: 0, duplicates: 0,
-    rejected: 0, deferred: 0, greylisted: 0, throttled: 0, authFailures: 0, malformed: 0,
+    rejected: 0, deferred: 0, greylisted: 0, throttled: 0, slowDowns: 0, authFailures: 0, relayDenied: 0, malformed: 0,
   };
-  const received: ReceivedMessage[] = [];
+  const accepted: ReceivedMessage[] = [];
+  /** The deferral planned for each session's current transaction, until it is answered. */
+  const planned = new Map<string, PlannedDeferral>();
   const messageIds = new Set<string>();
   let lastSeq = 0;
   const inject = (reply: InjectedReply, callback: (error: Error) => void) => {
@@ -132,20 +140,39 @@ export async function start(raw: Readonly<Record<string, unknown>>, log: (line: 
       log(`535 authentication failed for ${auth.username ?? '(no user)'}`);
       callback(smtpError(535, '5.7.8 Authentication credentials invalid'));
     },
-    onMailFrom(_address, _session, callback) {
+    onMailFrom(_address, session, callback) {
+      planned.delete(session.id);
       const reply = faults.atTransaction();
       if (reply) return inject(reply, callback);
+      const deferral = faults.deferral();
+      if (deferral) planned.set(session.id, deferral);
       callback();
     },
-    onRcptTo(address, _session, callback) {
+    onRcptTo(address, session, callback) {
+      if (options.loginForRelay && !session.user) {
+        counters.relayDenied++;
+        log(`554 relay access denied for ${address.address} (no login)`);
+        return callback(smtpError(554, `5.7.1 <${address.address}>: Relay access denied`));
+      }
+      const deferral = planned.get(session.id);
+      if (deferral?.stage === 'rcpt') {
+        planned.delete(session.id);
+        return inject(deferral, callback);
+      }
       const reply = faults.atRecipient(address.address);
       if (reply) return inject(reply, callback);
       callback();
+    },
+    onClose(session) {
+      planned.delete(session.id);
     },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
+        const deferral = planned.get(session.id);
+        planned.delete(session.id);
+        if (deferral !== undefined) return inject(deferral, callback);
         const message = Buffer.concat(chunks);
         const head = readHead(message);
         const missing = REQUIRED_HEADERS.filter((name) => headerValue(head, name) === null);
@@ -158,17 +185,21 @@ export async function start(raw: Readonly<Record<string, unknown>>, log: (line: 
         const duplicate = messageId !== null && messageIds.has(messageId);
         if (messageId !== null) messageIds.add(messageId);
         const file = options.saveDir !== null ? join(options.saveDir, `${String(seq).padStart(6, '0')}.eml`) : null;
+        const helo = typeof session.hostNameAppearsAs === 'string' ? session.hostNameAppearsAs : '';
         const accept = async () => {
-          if (file !== null) await writeFile(file, message);
+          // As a receiving server does, the saved copy starts with a Received line naming the client's EHLO.
+          const id = `H${String(seq).padStart(6, '0')}`;
+          const received = `Received: from ${helo} ([${session.remoteAddress}])\r\n\tby mock.herald.localhost with ESMTP id ${id};\r\n\t${new Date().toUTCString()}\r\n`;
+          if (file !== null) await writeFile(file, Buffer.concat([Buffer.from(received), message]));
           if (duplicate) counters.duplicates++;
           else counters.messages++;
           const rcptTo = session.envelope.rcptTo.map((rcpt) => rcpt.address);
           counters.recipients += rcptTo.length;
           const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-          received.push({ seq, mailFrom, rcptTo, messageId, size: message.length, file });
-          if (received.length > MAX_KEPT) received.shift();
+          accepted.push({ seq, mailFrom, rcptTo, messageId, helo, size: message.length, file });
+          if (accepted.length > MAX_KEPT) accepted.shift();
           log(`250 ${messageId ?? '(no Message-ID)'} to ${rcptTo.join(', ')}${duplicate ? ' (duplicate)' : ''}`);
-          callback(null, `2.0.0 Ok: queued as H${String(seq).padStart(6, '0')}`);
+          callback(null, `2.0.0 Ok: queued as ${id}`);
         };
         setTimeout(() => void accept().catch((error: unknown) => callback(smtpError(451, `4.3.0 cannot store the message: ${String(error)}`))), options.latencyMs);
       });
@@ -204,12 +235,13 @@ export async function start(raw: Readonly<Record<string, unknown>>, log: (line: 
     url: `${scheme}://127.0.0.1:${port}`,
     env: { HERALD_SMTP_URL: `${scheme}://${login}127.0.0.1:${port}` },
     counters: () => ({ ...counters }),
-    received: () => received,
+    received: () => accepted,
     stats: () =>
       `connections ${counters.connections} (at most ${counters.peakConnections} at once), messages accepted ${counters.messages} ` +
       `for ${counters.recipients} recipients, duplicates ${counters.duplicates}, refused 550 ${counters.rejected}, ` +
       `deferred 450 ${counters.deferred}, greylisted ${counters.greylisted}, throttled 421 ${counters.throttled}, ` +
-      `malformed ${counters.malformed}, failed logins ${counters.authFailures}`,
+      `provider deferrals ${counters.slowDowns}, ` +
+      `malformed ${counters.malformed}, failed logins ${counters.authFailures}, relay denied ${counters.relayDenied}`,
     close: () => (closed ??= new Promise<void>((resolve) => server.close(() => resolve()))),
   };
 }

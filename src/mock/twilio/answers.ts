@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 
 /** Twilio errors the simulator can answer: HTTP status and Twilio's message. */
 const ERRORS: Readonly<Record<string, { readonly status: number; readonly message: string }>> = {
+  '20001': { status: 400, message: 'Invalid date value' },
   '20003': { status: 401, message: 'Authenticate' },
   '20404': { status: 404, message: 'The requested resource was not found' },
   '20429': { status: 429, message: 'Too Many Requests' },
@@ -66,17 +67,26 @@ export interface AcceptedTwilioMessage {
   readonly acceptedAt: number;
 }
 
-/** The Message resource as Twilio returns it on creation (201) and fetch (200). */
-export function messageResource(m: AcceptedTwilioMessage): Record<string, unknown> {
-  const date = new Date(m.acceptedAt).toUTCString().replace('GMT', '+0000');
+/** RFC 2822 in GMT, as Twilio writes dates ("Wed, 05 Mar 2026 10:00:00 +0000"). */
+function rfc2822(ms: number): string {
+  return new Date(ms).toUTCString().replace('GMT', '+0000');
+}
+
+/**
+ * The Message resource as Twilio returns it on creation (201), fetch and list (200): `queued` (or
+ * `accepted` through a Messaging Service) with no date_sent until it leaves the sender's queue
+ * at `sentAt`, then `sent`.
+ */
+export function messageResource(m: AcceptedTwilioMessage, sentAt: number | null = null): Record<string, unknown> {
+  const date = rfc2822(m.acceptedAt);
   const uri = `/2010-04-01/Accounts/${m.accountSid}/Messages/${m.sid}.json`;
   return {
     account_sid: m.accountSid,
     api_version: '2010-04-01',
     body: m.body,
     date_created: date,
-    date_sent: null,
-    date_updated: date,
+    date_sent: sentAt === null ? null : rfc2822(sentAt),
+    date_updated: sentAt === null ? date : rfc2822(sentAt),
     direction: 'outbound-api',
     error_code: null,
     error_message: null,
@@ -87,7 +97,7 @@ export function messageResource(m: AcceptedTwilioMessage): Record<string, unknow
     price: null,
     price_unit: 'USD',
     sid: m.sid,
-    status: m.messagingServiceSid === null ? 'queued' : 'accepted',
+    status: sentAt !== null ? 'sent' : m.messagingServiceSid === null ? 'queued' : 'accepted',
     subresource_uris: { media: uri.replace('.json', '/Media.json') },
     to: m.to,
     uri,

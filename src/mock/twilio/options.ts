@@ -30,6 +30,11 @@ export const twilioMockOptions: readonly OptionSpec[] = [
   { flags: '--max-concurrent <n>', description: 'concurrent requests before 429/20429 (0: no limit)', defaultValue: '100' },
   { flags: '--late-ms <ms>', description: 'delay of a `late` answer', defaultValue: '15000' },
   { flags: '--latency-ms <ms>', description: 'delay of every answer', defaultValue: '0' },
+  {
+    flags: '--send-delay-ms <ms>',
+    description: "how long an accepted message waits in the sender's queue before it is sent (date_sent is empty until then)",
+    defaultValue: '0',
+  },
   { flags: '--seed <n>', description: 'seed of the random faults (default: random)' },
 ];
 
@@ -44,6 +49,8 @@ export interface TwilioMockConfig {
   readonly maxConcurrent: number;
   readonly lateMs: number;
   readonly latencyMs: number;
+  /** How long accepted messages stay queued (no date_sent) before they count as sent. */
+  readonly sendDelayMs: number;
   readonly seed: number;
 }
 
@@ -68,6 +75,7 @@ export function parseTwilioMockOptions(options: Readonly<Record<string, unknown>
     maxConcurrent: whole(options, 'maxConcurrent', '--max-concurrent', 100),
     lateMs: whole(options, 'lateMs', '--late-ms', 15_000),
     latencyMs: whole(options, 'latencyMs', '--latency-ms', 0),
+    sendDelayMs: whole(options, 'sendDelayMs', '--send-delay-ms', 0),
     seed: seedOf(options),
   };
 }

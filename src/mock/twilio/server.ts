@@ -2,16 +2,18 @@
  * `herald mock twilio`: a Twilio Messages API simulator on 127.0.0.1. It checks HTTP Basic auth
  * and the account in the path, the parameters Twilio requires (To in E.164, From or
  * MessagingServiceSid, Body ≤ 1,600 characters), answers 429/20429 past its concurrent-request
- * limit, injects faults, and counts what it saw for tests.
+ * limit, injects faults, lists the account's messages (message-list.ts: what reconciliation asks)
+ * and counts what it saw for tests.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { MockModule, MockServer } from '../../channels/spec.js';
+import type { MockModule, MockServer } from '../spec.js';
 import { countSegments } from '../../channels/sms/segments.js';
 import { FaultPlan, isBehaviour } from '../sms/fault-plan.js';
 import { seededRandom } from '../seeded-random.js';
 import { bump, Delays, listCounts, listenLoopback, readBody } from '../sms/loopback-server.js';
 import { messageResource, twilioError, twilioSid, type AcceptedTwilioMessage, type TwilioAnswer } from './answers.js';
+import { listMessages, sentAt } from './message-list.js';
 import { MOCK_ACCOUNT_SID, MOCK_AUTH_TOKEN, parseTwilioMockOptions, type TwilioMockConfig } from './options.js';
 
 /** What the simulator has seen, for tests and `stats()`. */
@@ -24,6 +26,8 @@ export interface TwilioMockCounters {
   authFailures: number;
   /** Messages accepted (201). */
   accepted: number;
+  /** Requests for the message list. */
+  listRequests: number;
   /** Most requests in progress at once. */
   maxInFlight: number;
   /** Answers by HTTP status and Twilio code (`201`, `429/20429`). */
@@ -75,7 +79,7 @@ export async function startTwilioMock(options: Readonly<Record<string, unknown>>
   const accepted: AcceptedTwilioMessage[] = [];
   const bySid = new Map<string, AcceptedTwilioMessage>();
   const delays = new Delays();
-  const counters: TwilioMockCounters = { requests: 0, connections: 0, maxOpenConnections: 0, authFailures: 0, accepted: 0, maxInFlight: 0, answers: {}, faults: {} };
+  const counters: TwilioMockCounters = { requests: 0, connections: 0, maxOpenConnections: 0, authFailures: 0, accepted: 0, listRequests: 0, maxInFlight: 0, answers: {}, faults: {} };
   let inFlight = 0;
   let sendRequests = 0;
 
@@ -129,7 +133,8 @@ export async function startTwilioMock(options: Readonly<Record<string, unknown>>
     counters.maxInFlight = Math.max(counters.maxInFlight, inFlight);
     res.on('close', () => inFlight--);
     const body = await readBody(req);
-    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const path = url.pathname;
     const account = MESSAGES.exec(path)?.[1] ?? MESSAGE.exec(path)?.[1] ?? ACCOUNT.exec(path)?.[1];
     if (account === undefined) return reply(res, twilioError('20404'));
     if (!authorized(req.headers.authorization)) {
@@ -138,11 +143,15 @@ export async function startTwilioMock(options: Readonly<Record<string, unknown>>
     }
     if (account !== MOCK_ACCOUNT_SID) return reply(res, twilioError('20404'));
     if (req.method === 'POST' && MESSAGES.test(path)) return create(new URLSearchParams(body), res);
+    if (req.method === 'GET' && MESSAGES.test(path)) {
+      counters.listRequests++;
+      return reply(res, listMessages(accepted, path, url.searchParams, config.sendDelayMs, Date.now()));
+    }
     if (req.method === 'GET' && ACCOUNT.test(path)) {
       return reply(res, { status: 200, body: { sid: MOCK_ACCOUNT_SID, friendly_name: 'herald simulator', status: 'active', type: 'Full' } });
     }
     const fetched = req.method === 'GET' ? bySid.get(MESSAGE.exec(path)?.[2] ?? '') : undefined;
-    if (fetched !== undefined) return reply(res, { status: 200, body: messageResource(fetched) });
+    if (fetched !== undefined) return reply(res, { status: 200, body: messageResource(fetched, sentAt(fetched, config.sendDelayMs, Date.now())) });
     reply(res, twilioError('20404'));
   }
 

@@ -1,5 +1,5 @@
 /** `herald mock webhook`: starts the local receiver and describes it. */
-import type { MockModule, MockServer } from '../../channels/spec.js';
+import type { MockModule, MockServer } from '../spec.js';
 import { UsageError } from '../../errors.js';
 import { parseLatency, parsePort, parseShare } from '../options.js';
 import { WebhookReceiver } from './receiver.js';

@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { MockServer } from '../../channels/spec.js';
+import type { MockServer } from '../spec.js';
 import { readSimConfig, type SimConfig } from './config.js';
 import { WechatSimulator, type SimCounters } from './simulator.js';
 import { wechatError, type SimAnswer } from './token-issuer.js';
@@ -100,6 +100,7 @@ export async function start(
     const code = answer.body['errcode'];
     if (code === 45009 && sim.counters.deliveredToday === sim.config.dailyQuota) log(`daily quota of ${sim.config.dailyQuota} used up`);
     if (code === 42001 || code === 40001) log(`access token refused (${String(code)})`);
+    if (answer.note !== undefined) log(`${String(code)} ${answer.note}`);
     later(answer.delayMs, () => reply(response, answer));
   };
 

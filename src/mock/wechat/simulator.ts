@@ -1,12 +1,13 @@
 /**
  * The WeChat simulator's state: what the Official Account API checks for a template send (token,
- * quotas, follower, template, data), its answers in WeChat's format, de-duplication of
+ * quotas, follower, template, data and its keyword rules), its answers in WeChat's format, de-duplication of
  * `client_msg_id` per openid for 10 minutes, injected faults, and counters for tests. The clock is
  * an argument; the HTTP server lives in server.ts.
  */
 import type { SimConfig } from './config.js';
 import { TokenIssuer, wechatError, type SimAnswer } from './token-issuer.js';
 import { seededRandom } from '../seeded-random.js';
+import { keywordProblem } from './keyword-rules.js';
 
 /** WeChat sends one message per openid and client_msg_id within this window. */
 export const DEDUPE_WINDOW_MS = 10 * 60_000;
@@ -44,6 +45,8 @@ export interface SimCounters {
 /** The answer to one send, and how long to hold it back. */
 export interface SendAnswer extends SimAnswer {
   readonly delayMs: number;
+  /** Why a send was refused, for the simulator's log (WeChat's own errmsg does not say). */
+  readonly note?: string;
 }
 
 
@@ -119,7 +122,7 @@ export class WechatSimulator {
     if (verdict === 40001) return { ...wechatError(40001, 'invalid credential, access_token is invalid or not latest'), delayMs: 0 };
     if (verdict === 42001) return { ...wechatError(42001, 'access_token expired'), delayMs: 0 };
     const refusal = this.#quotaPerMinute(now) ?? this.#validate(text);
-    if (refusal !== null) return { ...refusal, delayMs: 0 };
+    if (refusal !== null) return { delayMs: 0, ...refusal };
     const body = parseObject(text)!;
     const openid = body['touser'] as string;
     const clientMsgId = typeof body['client_msg_id'] === 'string' ? body['client_msg_id'] : null;
@@ -153,7 +156,7 @@ export class WechatSimulator {
       : null;
   }
 
-  #validate(text: string): SimAnswer | null {
+  #validate(text: string): (SimAnswer & { note?: string }) | null {
     const body = parseObject(text);
     if (body === null) return wechatError(47001, 'data format error');
     const { touser, template_id: templateId, data } = body;
@@ -165,8 +168,10 @@ export class WechatSimulator {
     if (data === null || typeof data !== 'object' || Array.isArray(data)) return wechatError(47003, 'argument invalid! data is empty');
     for (const [name, entry] of Object.entries(data)) {
       const value = (entry as { value?: unknown } | null)?.value;
-      if (typeof value !== 'string' || [...value].length > MAX_VALUE_CHARS) {
-        return wechatError(47003, `argument invalid! data.${name}.value invalid`);
+      const problem =
+        typeof value !== 'string' ? 'not text' : [...value].length > MAX_VALUE_CHARS ? `over ${MAX_VALUE_CHARS} characters` : keywordProblem(name, value);
+      if (problem !== null) {
+        return { ...wechatError(47003, `argument invalid! data.${name}.value invalid`), note: `data.${name}.value ${JSON.stringify(value)}: ${problem}` };
       }
     }
     return null;

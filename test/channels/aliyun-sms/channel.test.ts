@@ -5,6 +5,7 @@ import { aliyunSmsSpec } from '../../../src/channels/aliyun-sms/spec.js';
 import type { Channel } from '../../../src/channels/channel.js';
 import type { AliyunMockServer } from '../../../src/mock/aliyun-sms/server.js';
 import { drive, keyOf, makeSetup } from '../sms/harness.js';
+import { findMock } from '../../../src/mock/registry.js';
 
 const ROWS = 2_000;
 const CONCURRENCY = 8;
@@ -29,7 +30,7 @@ afterEach(async () => {
 });
 
 async function start(mockOptions: Record<string, unknown>, channelOptions: Record<string, unknown>) {
-  const module = await aliyunSmsSpec.mock!.load();
+  const module = await findMock('aliyun-sms')!.load();
   mock = (await module.start(mockOptions, () => {})) as AliyunMockServer;
   const setup = makeSetup(mock.env, { signName: '某某商城', templateCode: 'SMS_123456789', param: ['name=name', 'coupon=code'], ...channelOptions }, { concurrency: CONCURRENCY });
   channel = await (await aliyunSmsSpec.load()).create(setup);

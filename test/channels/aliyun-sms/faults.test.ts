@@ -9,12 +9,13 @@ import { MOCK_ACCESS_KEY_SECRET } from '../../../src/mock/aliyun-sms/options.js'
 import type { AliyunMockServer } from '../../../src/mock/aliyun-sms/server.js';
 import { drive, makeSetup } from '../sms/harness.js';
 import { useWorkspace } from '../../helpers/workspace.js';
+import { findMock } from '../../../src/mock/registry.js';
 
 const OPTIONS = { signName: '某某商城', templateCode: 'SMS_123456789', param: ['name=name'] };
 const ws = useWorkspace();
 
 async function startMock(options: Record<string, unknown>): Promise<AliyunMockServer> {
-  return ws.own((await (await aliyunSmsSpec.mock!.load()).start(options, () => {})) as AliyunMockServer);
+  return ws.own((await (await findMock('aliyun-sms')!.load()).start(options, () => {})) as AliyunMockServer);
 }
 
 async function channelFor(env: Record<string, string | undefined>, options: Record<string, unknown> = {}, timeoutMs = 5_000): Promise<Channel> {

@@ -7,6 +7,7 @@ import type { Channel, SendResult } from '../../../src/channels/channel.js';
 import type { AliyunMockServer } from '../../../src/mock/aliyun-sms/server.js';
 import { keyOf, makeSetup } from '../sms/harness.js';
 import { useWorkspace } from '../../helpers/workspace.js';
+import { findMock } from '../../../src/mock/registry.js';
 
 const OPTIONS = { signName: '某某商城', templateCode: 'SMS_123456789', param: ['name=name'] };
 /** Per-attempt limit: a hung request ends unknown after this. */
@@ -14,7 +15,7 @@ const TIMEOUT_MS = 1_000;
 const ws = useWorkspace();
 
 async function startMock(options: Record<string, unknown>): Promise<AliyunMockServer> {
-  return ws.own((await (await aliyunSmsSpec.mock!.load()).start(options, () => {})) as AliyunMockServer);
+  return ws.own((await (await findMock('aliyun-sms')!.load()).start(options, () => {})) as AliyunMockServer);
 }
 
 async function channelFor(mock: AliyunMockServer, options: Record<string, unknown> = {}): Promise<Channel> {

@@ -139,6 +139,23 @@ describe('email channel against an SMTP server on 127.0.0.1', () => {
     expect(throttling.sim.counters().messages).toBe(0);
   });
 
+  it.each([
+    // each row: --defer-reply, the code herald records, the provider the detail names
+    ['gmail', '421', 'Gmail'],
+    ['gmail-recipient', '450', 'Gmail'],
+    ['yahoo', '421', 'Yahoo'],
+    ['microsoft', '451', 'Microsoft'],
+    ['ses', '454', 'Amazon SES'],
+  ])("answers --defer-reply %s with the provider's deferral, classified throttled (%s)", async (deferReply, code, provider) => {
+    const { sim, channel } = await setup({ sim: { defer: '1', deferReply } });
+    const results = await sendAll(channel, rowsFor(3).map((row, i) => ({ message: prepared(channel, row), key: `d${i}` })), 1);
+    for (const result of results) {
+      expect(result).toMatchObject({ outcome: 'throttled', code, scope: 'channel' });
+      expect(result.detail).toContain(`${provider} asks to slow down`);
+    }
+    expect(sim.counters()).toMatchObject({ slowDowns: 3, messages: 0 });
+  });
+
   it('keeps going through a mix of faults, every answer classified and none thrown', async () => {
     const { sim, channel } = await setup({ sim: { rejectRate: 0.1, deferRate: 0.1, throttleRate: 0.05, seed: 7 } });
     const messages = rowsFor(200).map((row, i) => ({ message: prepared(channel, row), key: `m${i}` }));

@@ -27,6 +27,13 @@ describe('SMTP answer classification', () => {
     [reply('EENVELOPE', '530 5.7.0 Authentication required', 'MAIL FROM'), 'fatal', '530', undefined],
     [reply('EAUTH', '534 5.7.9 Authentication mechanism is too weak', 'AUTH PLAIN'), 'fatal', '534', undefined],
     [reply('EENVELOPE', '553 5.7.1 Sender address rejected: not owned by user', 'MAIL FROM'), 'fatal', '553', undefined],
+    // Postfix without a login: every recipient is refused for the same reason, a setting to fix
+    [reply('EENVELOPE', '554 5.7.1 <a@x.com>: Relay access denied'), 'fatal', '554', undefined],
+    // sendmail and Exchange say it their way
+    [reply('EENVELOPE', '550 5.7.1 <a@x.com>... Relaying denied'), 'fatal', '550', undefined],
+    [reply('EENVELOPE', '550 5.7.54 SMTP; Unable to relay recipient in non-accepted domain'), 'fatal', '550', undefined],
+    // a policy refusal of this recipient is still the recipient's (5.7.1 without relaying)
+    [reply('EENVELOPE', '550 5.7.1 <a@x.com>: Recipient address rejected: Access denied'), 'permanent', '550', undefined],
     [Object.assign(new Error('Missing credentials for "PLAIN"'), { code: 'EAUTH', command: 'API' }), 'fatal', 'EAUTH', undefined],
     [Object.assign(new Error('connect ECONNREFUSED'), { code: 'ESOCKET', originalCode: 'ECONNREFUSED', command: 'CONN' }), 'retryable', 'ECONNREFUSED', undefined],
     [Object.assign(new Error('Greeting never received'), { code: 'ETIMEDOUT', timeoutType: 'GREETING_TIMEOUT', command: 'CONN' }), 'retryable', 'ETIMEDOUT', undefined],
@@ -55,6 +62,14 @@ describe('SMTP answer classification', () => {
     );
     const anonymous = classifySmtpError(reply('EENVELOPE', '530 5.7.0 Authentication required', 'MAIL FROM'), { ...TARGET, user: null });
     expect(anonymous.detail).toContain('smtp.example.com:587 requires authentication');
+  });
+
+  it('tells a user without a login to set one when the relay refuses to relay', () => {
+    const anonymous = classifySmtpError(reply('EENVELOPE', '554 5.7.1 <a@x.com>: Relay access denied'), { ...TARGET, user: null });
+    expect(anonymous.detail).toBe(
+      'smtp.example.com:587 refused to relay (554 5.7.1 <a@x.com>: Relay access denied): it relays only for logged-in senders: set the SMTP user and password in HERALD_SMTP_URL (smtp://user:password@host:587)',
+    );
+    expect(classifySmtpError(reply('EENVELOPE', '554 5.7.1 <a@x.com>: Relay access denied'), TARGET).detail).toContain('check that news@shop.example may send through it');
   });
 
   it('marks a throttle as slowing the whole run', () => {

@@ -145,6 +145,20 @@ describe('herald send --channel email', () => {
     expect(last.filter((r) => r.status === 'sent')).toHaveLength(120);
   });
 
+  it('slows down for SES deferrals and delivers every row (exit 0)', async () => {
+    const sim = await started({ defer: '25%', deferReply: 'ses', seed: 5 });
+    fixtures('welcome.html');
+    const csv = subscribers(40);
+    const result = await runHerald(['send', csv, '--channel', 'email', '--template', 'welcome.html', '--retries', '12'], { cwd: dir, env: sim.env });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('provider is throttling');
+    expect(sim.counters().slowDowns).toBeGreaterThan(0);
+    expect(sim.counters().messages).toBe(40);
+    const throttledThenSent = [...lastByKey(`${csv}.results.jsonl`).values()].filter((r) => Number(r.attempts) > 1);
+    expect(throttledThenSent.length).toBe(sim.counters().slowDowns > 0 ? throttledThenSent.length : 0);
+    expect(throttledThenSent.every((r) => r.status === 'sent')).toBe(true);
+  });
+
   it('sends failed rows again with herald retry, under the same Message-IDs', async () => {
     const busy = await started({ deferRate: 1 });
     fixtures('welcome.html');

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { afterEach, describe, expect, it } from 'vitest';
-import { emailSpec } from '../../../src/channels/email/spec.js';
 import { ConfigError } from '../../../src/errors.js';
 import { folderWith, parseEml, simulator } from './helpers.js';
+import { findMock } from '../../../src/mock/registry.js';
 
 let closers: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -34,7 +34,7 @@ async function deliver(url: string, to: string, extra: Record<string, unknown> =
 
 describe('herald mock email', () => {
   it('is what `herald mock email` loads, and prints the URL that points herald at it', async () => {
-    const module = await emailSpec.mock!.load();
+    const module = await findMock('email')!.load();
     const sim = await module.start({ port: '0', user: 'news@shop.example', password: 'p/w' }, () => undefined);
     closers.push(() => sim.close());
     expect(sim.url).toMatch(/^smtp:\/\/127\.0\.0\.1:\d+$/);
@@ -99,6 +99,18 @@ describe('herald mock email', () => {
     expect(sim.counters()).toMatchObject({ throttled: 1, messages: 0 });
   });
 
+  it("answers a share of messages with a large provider's deferral (--defer, --defer-reply)", async () => {
+    const sim = await started({ defer: '100%', deferReply: 'yahoo' });
+    const error = await deliver(sim.url, 'a@example.com');
+    expect(error?.responseCode).toBe(421);
+    expect(error?.message).toContain('4.7.0 [TSS04] Messages from 127.0.0.1 temporarily deferred');
+    const none = await started({ defer: '0', deferReply: 'ses' });
+    expect(await deliver(none.url, 'a@example.com')).toBeNull();
+    expect(sim.counters()).toMatchObject({ slowDowns: 1, messages: 0 });
+    await expect(started({ defer: '0.1', deferReply: 'aol' })).rejects.toThrow(/--defer-reply must be one of gmail, gmail-recipient, yahoo, microsoft, ses, any \(got 'aol'\)/);
+    await expect(started({ defer: '150%' })).rejects.toThrow(/--defer '150%': expected a share from 0 to 1/);
+  });
+
   it('writes each accepted message to --save as an .eml file a mail reader opens', async () => {
     const folder = folderWith({});
     closers.push(folder.cleanup);
@@ -110,8 +122,10 @@ describe('herald mock email', () => {
     expect(mail.subject).toBe('你好');
     expect(mail.messageId).toBe('<m1@shop.example>');
     expect(sim.received()).toEqual([
-      { seq: 1, mailFrom: 'news@shop.example', rcptTo: ['zhangsan@example.com'], messageId: '<m1@shop.example>', size: expect.any(Number), file: join(dir, '000001.eml') },
+      { seq: 1, mailFrom: 'news@shop.example', rcptTo: ['zhangsan@example.com'], messageId: '<m1@shop.example>', helo: expect.any(String), size: expect.any(Number), file: join(dir, '000001.eml') },
     ]);
+    // Like a receiving server, the saved copy starts with a Received line naming the client's EHLO.
+    expect(mail.headerLines[0]!.line).toMatch(new RegExp(`^Received: from ${sim.received()[0]!.helo.replace(/[[\].]/g, '\\$&')} \\(\\[`));
   });
 
   it.each([

@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startTwilioMock, type TwilioMockServer } from '../../../src/mock/twilio/server.js';
-import { runHerald } from '../../helpers/cli.js';
+import { finished, runHerald, spawnHerald } from '../../helpers/cli.js';
 import { countStates, lastByKey } from '../../helpers/files.js';
 import { useWorkspace } from '../../helpers/workspace.js';
 
@@ -64,14 +64,44 @@ describe('herald send --channel twilio', () => {
     expect(server.counters().accepted).toBe(198);
   });
 
-  it('ends timeouts in doubt (exit 3) instead of risking a second SMS', async () => {
+  it('checks a timeout in the message list and records it sent/RECONCILED instead of risking a second SMS (exit 0)', async () => {
     const server = await setUp({ fault: ['hang=first:2'] });
     const run = await herald(['send', csv(20), ...ARGS, '--timeout', '1s'], server.env);
-    expect(run.code, run.stderr).toBe(3);
-    expect(countStates(LOG())).toEqual({ 'sent/ok': 18, 'failed/in-doubt': 2 });
+    expect(run.code, run.stderr).toBe(0);
+    expect(countStates(LOG())).toEqual({ 'sent/ok': 20 });
+    const reconciled = [...lastByKey(LOG()).values()].filter((r) => r.code === 'RECONCILED');
+    expect(reconciled).toHaveLength(2);
+    // The sid Twilio gave the hung messages, found in its list.
+    const sids = new Set(server.messages().map((m) => m.sid));
+    expect(reconciled.every((r) => sids.has(String(r.messageId)))).toBe(true);
     // Both hung messages reached Twilio once; herald did not send them again.
     expect(server.counters().accepted).toBe(20);
-    expect(run.stderr).toContain('herald retry');
+    expect(server.counters().listRequests).toBeGreaterThanOrEqual(2);
+  });
+
+  it('sends again a message the list does not hold (connection dropped before Twilio took it), once (exit 0)', async () => {
+    const server = await setUp({ fault: ['drop=first:2'] });
+    const run = await herald(['send', csv(10), ...ARGS, '--concurrency', '2'], server.env);
+    expect(run.code, run.stderr).toBe(0);
+    expect(countStates(LOG())).toEqual({ 'sent/ok': 10 });
+    expect(server.counters().accepted).toBe(10);
+    expect(new Set(server.messages().map((m) => m.to)).size).toBe(10);
+    expect([...lastByKey(LOG()).values()].filter((r) => Number(r.attempts) === 2 && r.code === '201')).toHaveLength(2);
+  });
+
+  it('a run killed (kill -9) while requests hang, then --resume: the rows in doubt are found in the list, none is sent twice', async () => {
+    const server = await setUp({ fault: ['hang=first:3'] });
+    const child = spawnHerald(['send', csv(12), ...ARGS, '--timeout', '60s', '--concurrency', '4'], { cwd: ws.dir, env: { ...NO_TWILIO, ...server.env } });
+    const done = finished(child, 60_000);
+    for (let waited = 0; server.counters().accepted < 12 && waited < 30_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+    expect(server.counters().accepted).toBe(12);
+    child.kill('SIGKILL');
+    await done;
+    const resumed = await herald(['send', 'people.csv', ...ARGS, '--resume'], server.env);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(countStates(LOG())).toEqual({ 'sent/ok': 12 });
+    expect([...lastByKey(LOG()).values()].filter((r) => r.code === 'RECONCILED').length).toBeGreaterThanOrEqual(3);
+    expect(server.counters().accepted).toBe(12);
   });
 
   it('stops before any send on a wrong auth token (exit 1), naming the variables and never the token', async () => {

@@ -63,6 +63,43 @@ describe('Twilio simulator', () => {
     expect(mock.counters().accepted).toBe(0);
   });
 
+  it("lists the account's messages newest first, filtered by To and DateSent, paged through next_page_uri", async () => {
+    mock = await startTwilioMock({ numbers: '+14155550000' }, () => {});
+    for (let i = 0; i < 7; i++) await post({ To: i % 2 === 0 ? '+14155552671' : '+14155552672', From: '+14155550000', Body: `m${i}` });
+    const list = async (path: string) => {
+      const response = await request(`${mock!.url}${path}`, { headers: { authorization: AUTH } });
+      return { status: response.statusCode, body: (await response.body.json()) as { messages: { body: string; date_sent: string | null; status: string }[]; next_page_uri: string | null; page: number } };
+    };
+    const today = new Date().toISOString().slice(0, 10);
+    const base = `/2010-04-01/Accounts/${MOCK_ACCOUNT_SID}/Messages.json`;
+    const first = await list(`${base}?To=%2B14155552671&DateSent%3E=${today}&PageSize=2`);
+    expect(first.status).toBe(200);
+    expect(first.body.messages.map((m) => m.body)).toEqual(['m6', 'm4']);
+    expect(first.body.messages[0]).toMatchObject({ status: 'sent' });
+    expect(first.body.next_page_uri).toMatch(/^\/2010-04-01\/Accounts\/AC\w+\/Messages\.json\?.*Page=1&PageToken=PASM[0-9a-f]{32}/);
+    const second = await list(first.body.next_page_uri!);
+    expect(second.body.messages.map((m) => m.body)).toEqual(['m2', 'm0']);
+    expect(second.body.next_page_uri).toBeNull();
+    // DateSent filters: none sent tomorrow or later; all on or before today; a bad date is refused
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    expect((await list(`${base}?DateSent%3E=${tomorrow}`)).body.messages).toEqual([]);
+    expect((await list(`${base}?DateSent%3C=${today}`)).body.messages).toHaveLength(7);
+    expect((await list(`${base}?DateSent=${today}&To=%2B14155552672`)).body.messages.map((m) => m.body)).toEqual(['m5', 'm3', 'm1']);
+    expect((await list(`${base}?DateSent%3E=soon`)).status).toBe(400);
+    expect(mock.counters().listRequests).toBe(6);
+  });
+
+  it('keeps a message queued, without date_sent, for --send-delay-ms: DateSent filters leave it out', async () => {
+    mock = await startTwilioMock({ numbers: '+14155550000', sendDelayMs: '600000' }, () => {});
+    await post({ To: '+14155552671', From: '+14155550000', Body: 'waiting' });
+    const list = async (query: string) => {
+      const response = await request(`${mock!.url}/2010-04-01/Accounts/${MOCK_ACCOUNT_SID}/Messages.json?${query}`, { headers: { authorization: AUTH } });
+      return ((await response.body.json()) as { messages: { status: string; date_sent: string | null }[] }).messages;
+    };
+    expect(await list('To=%2B14155552671')).toEqual([expect.objectContaining({ status: 'queued', date_sent: null })]);
+    expect(await list(`To=%2B14155552671&DateSent%3E=${new Date().toISOString().slice(0, 10)}`)).toEqual([]);
+  });
+
   it('returns the variables that point herald at it', async () => {
     mock = await startTwilioMock({}, () => {});
     expect(mock.env).toEqual({ HERALD_TWILIO_ENDPOINT: mock.url, TWILIO_ACCOUNT_SID: MOCK_ACCOUNT_SID, TWILIO_AUTH_TOKEN: MOCK_AUTH_TOKEN });

@@ -140,6 +140,28 @@ describe('herald send --channel wechat', () => {
     expect(server.counters).toMatchObject({ deliveries: 200, deliveredTwice: 0 });
   });
 
+  it("refuses what WeChat's keyword rules refuse (47003): a thing over 20 characters, an amount that is no number, a malformed time (exit 3)", async () => {
+    const server = await setUp({});
+    const ids = openids(4);
+    const rows = [
+      [ids[0], 'Ann', 'A1', '39.80', '2025-06-01 10:30'], // fine
+      [ids[1], 'Bartholomew the Third', 'A2', '12.00', '2025-06-01 10:31'], // "Order for …" is 31 characters
+      [ids[2], 'Cai', 'A3', 'free', '2025-06-01 10:32'], // not an amount
+      [ids[3], 'Dana', 'A4', '9.90', 'noon-ish'], // not a time
+    ];
+    writeFileSync(join(ws.dir, 'fans.csv'), `openid,name,order_no,amount,ordered_at\n${rows.map((r) => r.join(',')).join('\n')}\n`);
+    const args = [...TEMPLATE_ARGS, '--data', 'amount3=amount', '--data', 'time4=ordered_at'];
+    const run = await herald(['send', 'fans.csv', ...args], server.env);
+    expect(run.code, run.stderr).toBe(3);
+    expect(countStates(LOG())).toEqual({ 'sent/ok': 1, 'failed/permanent': 3 });
+    const byId = lastByKey(LOG());
+    for (const [id, keyword] of [[ids[1], 'thing2'], [ids[2], 'amount3'], [ids[3], 'time4']] as const) {
+      expect(byId.get(id!)).toMatchObject({ code: '47003' });
+      expect(String(byId.get(id!)!.error)).toContain(`argument invalid! data.${keyword}.value invalid`);
+    }
+    expect(server.counters).toMatchObject({ deliveries: 1 });
+  });
+
   it('refuses a missing --template-id with exit 2 and one line', async () => {
     const server = await setUp({});
     const run = await herald(['send', csv(openids(2)), '--channel', 'wechat', '--data', 'keyword1=order_no'], server.env);

@@ -4,6 +4,7 @@ import { UsageError } from '../../../src/errors.js';
 import { readSimConfig } from '../../../src/mock/wechat/config.js';
 import { start, type WechatMockServer } from '../../../src/mock/wechat/server.js';
 import { wechatSpec } from '../../../src/channels/wechat/spec.js';
+import { findMock } from '../../../src/mock/registry.js';
 
 const OPENID = 'oLVPpjqs9BhvzwPj5A-vTYAX3GLc';
 let clock = Date.UTC(2025, 5, 1);
@@ -158,8 +159,8 @@ describe('WeChat simulator', () => {
     expect(() => readSimConfig({ appid: 'app' })).toThrow(/--appid 'app'/);
   });
 
-  it('is reachable through the channel spec', async () => {
-    const module = await wechatSpec.mock!.load();
+  it('is what `herald mock wechat` loads, and the channel loads apart', async () => {
+    const module = await findMock('wechat')!.load();
     const other = await module.start({ port: '0', secret: 's3cret' }, () => undefined);
     expect(other.env['WECHAT_APPSECRET']).toBe('s3cret');
     await other.close();

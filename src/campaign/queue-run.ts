@@ -1,0 +1,234 @@
+/**
+ * One run of a campaign through Redis workers (`herald send … --queue URL`): this process reads,
+ * validates and de-duplicates the rows as a local run does, queues the sendable ones for the
+ * workers (a bounded window at a time), and writes the result log from the workers' results,
+ * acknowledging each only once the log has it. It sends nothing itself. It runs the campaign's
+ * governor on every worker's answers, and stops the campaign everywhere on a fatal answer, an
+ * interrupt or a provider that seems down.
+ */
+import { Queue } from 'bullmq';
+import type { Redis, RedisOptions } from 'ioredis';
+import type { Channel } from '../channels/channel.js';
+import { SYSTEM_CLOCK, type Clock } from '../pacing/clock.js';
+import { defaultBurst } from '../pacing/token-bucket.js';
+import type { SendOutcome } from '../pipeline/send-loop.js';
+import type { StopReason } from '../pipeline/stop-reason.js';
+import type { PlannedItem, SendItem } from '../pipeline/work-item.js';
+import type { LogState } from '../results/log-state.js';
+import type { RowRecord } from '../results/record.js';
+import { packCampaign } from '../queue/campaign-config.js';
+import { clearStop, readStop, writeStop } from '../queue/control.js';
+import { Enqueuer } from '../queue/enqueuer.js';
+import { BULL_PREFIX, CAMPAIGNS_KEY, campaignKeys, type CampaignKeys } from '../queue/keys.js';
+import { bullConnection, connectRedis } from '../queue/redis-connection.js';
+import { RemoteGovernor, type RemoteChange } from '../queue/remote-governor.js';
+import { ResultReader, type FinishedRow } from '../queue/result-reader.js';
+import { SharedBucket } from '../queue/shared-bucket.js';
+import { formatRate } from '../config/parse-rate.js';
+import { watchInterrupts } from './interrupts.js';
+import type { CampaignResult, RunObserver } from './run-campaign.js';
+import { openRunLog, type RunIdentity, type RunLog } from './run-log.js';
+import { recordedSettings } from './settings.js';
+import { isStaleRecord } from './stale-record.js';
+
+/** How often the send process looks at the campaign's stop and lets the governor recover. */
+const WATCH_MS = 250;
+/** Results read from the stream at once. */
+const READ_COUNT = 500;
+
+/** Everything a run through workers needs. */
+export interface QueueCampaignRun extends RunIdentity {
+  /** The channel, for rendering and validating only (this process needs no secrets). */
+  readonly channel: Channel;
+  readonly plan: AsyncIterable<PlannedItem<unknown>[]>;
+  /** The log as it was, when resuming: results replayed from Redis that it holds already are not written twice. */
+  readonly prior: LogState | null;
+  readonly redis: RedisOptions;
+  readonly clock?: Clock;
+}
+
+/** The state of a run through workers, shared by its tasks. */
+class Coordinator {
+  stopped: StopReason | null = null;
+  planDone = false;
+  lastResultAt = Date.now();
+  /** Finished rows whose state Redis keeps until their jobs are gone (a worker died before completing one). */
+  unforgotten: FinishedRow[] = [];
+
+  constructor(
+    readonly redis: Redis,
+    readonly keys: CampaignKeys,
+    readonly log: RunLog,
+    readonly enqueuer: Enqueuer,
+  ) {}
+
+  /** Stop the campaign everywhere (the first reason wins): workers see it within a moment. */
+  stop(reason: StopReason): void {
+    if (this.stopped) return;
+    this.stopped = reason;
+    this.enqueuer.wake();
+    void writeStop(this.redis, this.keys, stopOf(reason)).catch(() => undefined);
+  }
+
+  get done(): boolean {
+    return this.planDone && this.enqueuer.pending === 0;
+  }
+}
+
+/** Run the campaign through workers; the caller holds the log's lock and closes the channel. */
+export async function runQueueCampaign(run: QueueCampaignRun, observer: RunObserver, signals: NodeJS.EventEmitter): Promise<CampaignResult> {
+  const clock = run.clock ?? SYSTEM_CLOCK;
+  const { settings } = run;
+  const redis = await connectRedis(run.redis, '--queue');
+  const keys = campaignKeys(run.campaign);
+  const queue = new Queue(keys.queue, { connection: bullConnection(run.redis), prefix: BULL_PREFIX });
+  const bucket = new SharedBucket(redis, keys.bucket);
+  const reader = new ResultReader(redis, keys);
+  const log = openRunLog(run, clock.now());
+  const state = new Coordinator(redis, keys, log, new Enqueuer(queue, redis, keys, run.prior !== null));
+  const governor = new RemoteGovernor(settings.rate, bucket, clock.now, (change) => observer.notice(...describeRemote(change)));
+  const started = Date.now();
+  let watcher: NodeJS.Timeout | undefined;
+  const interrupts = watchInterrupts(signals, { stop: () => state.stop({ kind: 'interrupt' }), abort: () => undefined }, settings.graceMs, {
+    first: (signal) => observer.notice(`${signal}: stopping the campaign; the workers finish their sends in flight (Ctrl-C again to leave at once)`, 'always'),
+    second: () => {
+      observer.stopped();
+      log.writer.flushNow();
+      observer.leaveNow();
+    },
+  });
+  try {
+    await reader.open();
+    await publish(run, redis, keys, bucket);
+    await log.writer.commit();
+    observer.started(() => ({ waitingForGate: { rows: 0, until: null } }));
+    watcher = setInterval(() => void watch(state, governor, reader), WATCH_MS);
+    const reading = readResults(run, state, reader, governor, observer);
+    await enqueueRows(run, state, observer);
+    await finish(state, queue, settings.graceMs);
+    await reading;
+    if (!state.stopped) await cleanUp(redis, keys, queue);
+  } finally {
+    clearInterval(watcher);
+    interrupts.dispose();
+    observer.stopped();
+    await log.writer.close();
+    await queue.close().catch(() => undefined);
+    redis.disconnect();
+  }
+  let stopped = state.stopped;
+  if (log.writer.failed && !stopped) stopped = { kind: 'error', detail: log.writer.failed.message };
+  const outcome: SendOutcome = { stopped, waiting: 0, deferred: 0, cutOff: 0 };
+  return { outcome, summary: log.summary, durationMs: Date.now() - started, campaign: log.campaign };
+}
+
+/** Make the campaign known to workers: what travels with it, its bucket, and a clear way to go. */
+async function publish(run: QueueCampaignRun, redis: Redis, keys: CampaignKeys, bucket: SharedBucket): Promise<void> {
+  const { settings } = run;
+  const config = packCampaign(run.campaign, settings.spec.name, recordedSettings(settings));
+  await clearStop(redis, keys);
+  await redis.hset(keys.config, 'json', JSON.stringify(config));
+  const burst = settings.burst ?? (settings.rate === null ? 1 : defaultBurst(settings.rate));
+  await bucket.reset(settings.rate, burst, settings.burst !== undefined);
+  await redis.sadd(CAMPAIGNS_KEY, run.campaign);
+}
+
+/** Queue the plan's rows (writing the records it settles on the way), a window at a time. */
+async function enqueueRows(run: QueueCampaignRun, state: Coordinator, observer: RunObserver): Promise<void> {
+  for await (const batch of run.plan) {
+    if (state.stopped) break;
+    const sends: SendItem<unknown>[] = [];
+    for (const item of batch) {
+      if (item.kind === 'send') sends.push(item);
+      else {
+        state.log.writer.append(item.record);
+        observer.record(item.record);
+      }
+    }
+    if (state.log.writer.backlogged) await state.log.writer.commit();
+    await state.enqueuer.add(sends, () => state.stopped !== null);
+  }
+  await state.log.writer.commit();
+  state.planDone = true;
+  state.enqueuer.wake();
+}
+
+/** Read the workers' results into the log until the campaign is done (or stopped and quiet). */
+async function readResults(run: QueueCampaignRun, state: Coordinator, reader: ResultReader, governor: RemoteGovernor, observer: RunObserver): Promise<void> {
+  const { writer } = state.log;
+  while (!state.done && !(state.stopped && Date.now() - state.lastResultAt > 1000)) {
+    const entries = await reader.read(READ_COUNT, 200);
+    if (entries.length === 0) continue;
+    state.lastResultAt = Date.now();
+    const finals: RowRecord[] = [];
+    for (const { record } of entries) {
+      if (record === null || record.type !== 'row' || record.key === null) continue;
+      if (isStaleRecord(record, run.prior?.keys.get(record.key))) continue;
+      writer.append(record);
+      await governor.record(record);
+      if (record.status === 'pending') continue;
+      finals.push(record);
+      observer.record(record);
+      if (record.class === 'fatal') state.stop({ kind: 'fatal', detail: record.error ?? `the provider refused the run (${record.code ?? 'no code'})`, code: record.code });
+    }
+    await writer.commit();
+    const finished = finals.map((record) => ({ key: record.key!, jobId: record.idempotencyKey ?? '' }));
+    state.unforgotten.push(...(await reader.acknowledge(entries.map((entry) => entry.id), finished)));
+    for (const record of finals) state.enqueuer.finish(record.key!);
+  }
+}
+
+/** Every quarter second: a stop set by a worker (or the governor's verdict), and the governor's recovery. */
+async function watch(state: Coordinator, governor: RemoteGovernor, reader: ResultReader): Promise<void> {
+  try {
+    await governor.tick();
+    if (state.unforgotten.length > 0) state.unforgotten.push(...(await reader.forget(state.unforgotten.splice(0))));
+    if (governor.givenUp) state.stop({ kind: 'breaker', detail: 'most sends kept failing for 5 minutes; the provider seems down' });
+    if (state.stopped) return;
+    const stop = await readStop(state.redis, state.keys);
+    if (stop) state.stop(stop.kind === 'interrupt' ? { kind: 'interrupt' } : stop.kind === 'breaker' ? { kind: 'breaker', detail: stop.detail } : { kind: 'fatal', detail: stop.detail, code: stop.code });
+  } catch {
+    // Redis unreachable for a moment: the next tick tries again.
+  }
+}
+
+/** Wait until every queued row is done, or the campaign stopped and the workers' sends in flight are over. */
+async function finish(state: Coordinator, queue: Queue, graceMs: number): Promise<void> {
+  let stoppedAt = 0;
+  while (!state.done) {
+    if (state.stopped) {
+      stoppedAt ||= Date.now();
+      const active = await queue.getActiveCount().catch(() => 0);
+      if ((active === 0 && Date.now() - state.lastResultAt > 1000) || Date.now() - stoppedAt > graceMs) return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** A finished campaign leaves nothing behind in Redis. */
+async function cleanUp(redis: Redis, keys: CampaignKeys, queue: Queue): Promise<void> {
+  await redis.srem(CAMPAIGNS_KEY, keys.queue);
+  await redis.del(keys.config, keys.bucket, keys.control, keys.rows, keys.results);
+  await queue.obliterate({ force: true }).catch(() => undefined);
+}
+
+function stopOf(reason: StopReason): { kind: 'fatal' | 'interrupt' | 'breaker'; detail: string; code: string | null } {
+  if (reason.kind === 'interrupt') return { kind: 'interrupt', detail: 'the send process was interrupted', code: null };
+  if (reason.kind === 'breaker') return { kind: 'breaker', detail: reason.detail, code: null };
+  if (reason.kind === 'fatal') return { kind: 'fatal', detail: reason.detail, code: reason.code };
+  return { kind: 'fatal', detail: reason.kind === 'error' ? reason.detail : reason.pause.detail, code: null };
+}
+
+function describeRemote(change: RemoteChange): [string, 'info' | 'warning'] {
+  const limit = 'limit' in change ? (change.limit === null ? 'no limit' : formatRate(change.limit)) : '';
+  switch (change.kind) {
+    case 'breaker-open':
+      return [`${change.failures} of the last ${change.window} sends failed: every worker pauses ${change.cooldownMs} ms`, 'warning'];
+    case 'paused':
+      return [`provider is throttling most sends: every worker pauses ${change.pauseMs ?? 0} ms, then ${limit}`, 'info'];
+    case 'slowed':
+      return [`provider is throttling: the campaign slows to ${limit}`, 'info'];
+    default:
+      return [`throttling over: back to ${limit}`, 'info'];
+  }
+}

@@ -1,0 +1,76 @@
+/** `herald worker <redis-url>`: serve every campaign queued on a Redis server until stopped. */
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import { serveCampaign, type ServedCampaign } from '../campaign/worker-campaign.js';
+import { loadEnvFile } from '../config/env-file.js';
+import { parseDuration } from '../config/parse-duration.js';
+import { parseInteger } from '../config/parse-integer.js';
+import { MAX_CONCURRENCY } from '../config/defaults.js';
+import { ExitCode } from '../exit-codes.js';
+import { readStop } from '../queue/control.js';
+import { CAMPAIGNS_KEY, campaignKeys } from '../queue/keys.js';
+import { connectRedis, redisOptions, redisWhere } from '../queue/redis-connection.js';
+import type { Redis } from 'ioredis';
+import type { CommandIO } from './command-io.js';
+
+/** How often a worker looks for campaigns to join. */
+const DISCOVER_MS = 500;
+
+/** Run `herald worker`: exit 130 once stopped by SIGINT/SIGTERM. */
+export async function workerCommand(url: string, given: Readonly<Record<string, unknown>>, io: CommandIO): Promise<ExitCode> {
+  const connection = redisOptions(url, io.env, 'herald worker');
+  const concurrency = given.concurrency === undefined ? null : parseInteger(String(given.concurrency), '--concurrency', 1, MAX_CONCURRENCY);
+  const stallMs = parseDuration(String(given.stallTimeout ?? '30s'), '--stall-timeout');
+  const env = typeof given.envFile === 'string' ? loadEnvFile(resolve(io.cwd, given.envFile), io.env) : io.env;
+  const redis = await connectRedis(connection, 'herald worker');
+  const name = `${hostname()}:${process.pid}`;
+  const served = new Map<string, ServedCampaign>();
+  const say = (line: string) => io.terminal.err.write(`herald worker: ${line}\n`);
+  say(`serving campaigns queued on ${redisWhere(connection)} (Ctrl-C stops)`);
+  let stopping = false;
+  let wake: (() => void) | null = null;
+  const onSignal = () => {
+    if (stopping) io.exit(ExitCode.Interrupted);
+    stopping = true;
+    say(`stopping: finishing the sends in flight of ${served.size} campaign${served.size === 1 ? '' : 's'} (again to stop at once)`);
+    for (const campaign of served.values()) campaign.stop();
+    wake?.();
+  };
+  io.signals.on('SIGINT', onSignal);
+  io.signals.on('SIGTERM', onSignal);
+  try {
+    while (!stopping) {
+      await discover(redis, served, { redis, connection, env, terminal: io.terminal, concurrency, stallMs, name }, say).catch(() => undefined);
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        setTimeout(resolve, DISCOVER_MS);
+      });
+    }
+    await Promise.all([...served.values()].map((campaign) => campaign.done));
+  } finally {
+    io.signals.off('SIGINT', onSignal);
+    io.signals.off('SIGTERM', onSignal);
+    redis.disconnect();
+  }
+  return ExitCode.Interrupted;
+}
+
+/** Join the campaigns listed in Redis that this worker does not serve yet and that are not stopped. */
+async function discover(
+  redis: Redis,
+  served: Map<string, ServedCampaign>,
+  context: Parameters<typeof serveCampaign>[1],
+  say: (line: string) => void,
+): Promise<void> {
+  for (const id of await redis.smembers(CAMPAIGNS_KEY)) {
+    if (served.has(id) || (await readStop(redis, campaignKeys(id)))) continue;
+    const campaign = serveCampaign(id, context);
+    served.set(id, campaign);
+    void campaign.done
+      .catch((error: unknown) => `failed: ${(error as Error).message}`)
+      .then((how) => {
+        served.delete(id);
+        say(`left campaign ${id}: ${how}`);
+      });
+  }
+}

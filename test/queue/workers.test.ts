@@ -1,0 +1,148 @@
+/**
+ * One campaign on several `herald worker` processes through a real redis-server, as users run it:
+ * rate for the campaign as a whole, a worker or the send process killed (-9) mid-run, a throttling
+ * storm slowing every worker, secrets that never reach Redis, a worker without the channel's secret.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { finished, runHerald, spawnHerald, waitFor } from '../helpers/cli.js';
+import { rowRecords, writeCsv } from '../helpers/files.js';
+import { startRedis, type TestRedis } from '../helpers/redis.js';
+import { useWorkspace } from '../helpers/workspace.js';
+
+const ws = useWorkspace();
+let redis: TestRedis;
+let workers: ChildProcess[] = [];
+
+beforeAll(async () => {
+  redis = await startRedis();
+}, 30_000);
+afterAll(async () => {
+  await redis.stop();
+});
+afterEach(async () => {
+  for (const worker of workers) worker.kill('SIGKILL');
+  workers = [];
+  await redis.client.flushall();
+});
+
+/** Start `count` workers (a short stall timeout: a dead worker's rows are taken over in seconds). */
+function startWorkers(count: number, env: Record<string, string | undefined> = {}): { stderr: () => string } {
+  let stderr = '';
+  for (let i = 0; i < count; i++) {
+    const worker = spawnHerald(['worker', redis.url, '--stall-timeout', '2s'], { env });
+    worker.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    workers.push(worker);
+  }
+  return { stderr: () => stderr };
+}
+
+/** Final records per key in a log: every row must have exactly one. */
+function finalsPerKey(log: string): Map<string, number> {
+  const finals = new Map<string, number>();
+  for (const record of rowRecords(log)) if (record.status !== 'pending') finals.set(String(record.key), (finals.get(String(record.key)) ?? 0) + 1);
+  return finals;
+}
+
+function expectEverySentOnce(log: string, rows: number): void {
+  const finals = finalsPerKey(log);
+  expect(finals.size).toBe(rows);
+  expect([...finals.values()].every((n) => n === 1)).toBe(true);
+  const last = new Map(rowRecords(log).map((r) => [String(r.key), r]));
+  expect([...last.values()].filter((r) => r.status !== 'sent')).toEqual([]);
+}
+
+describe('herald worker and herald send --queue', () => {
+  it('three workers deliver every row once, at the campaign\'s rate (not three times it), and leave Redis clean', async () => {
+    const sink = await ws.startSink();
+    const csv = writeCsv(ws.dir, 300);
+    const pool = startWorkers(3);
+    const result = await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--rate', '100/s', '--queue', redis.url, '--quiet']);
+    expect(result.code, result.stderr).toBe(0);
+    expectEverySentOnce(`${csv}.results.jsonl`, 300);
+    expect(new Set(sink.requests.map((r) => r.headers['idempotency-key'])).size).toBe(300);
+    // 300 rows at 100/s cannot arrive in less than ~3 s; three workers each at the rate would take 1.
+    const span = sink.requests.at(-1)!.at - sink.requests[0]!.at;
+    expect(span).toBeGreaterThan(2500);
+    await waitFor(() => (pool.stderr().match(/joined campaign/g) ?? []).length === 3, 'every worker to have joined');
+    expect(await redis.client.keys('herald:c:*')).toEqual([]);
+  });
+
+  it('a worker killed with -9 mid-run: its rows are taken over, and every row ends sent exactly once in the log', async () => {
+    const sink = await ws.startSink(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return { status: 200 };
+    });
+    const csv = writeCsv(ws.dir, 400);
+    startWorkers(2);
+    const send = spawnHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--queue', redis.url, '--quiet', '--concurrency', '8']);
+    const done = finished(send);
+    await waitFor(() => sink.requests.length >= 50, 'the first sends');
+    workers[0]!.kill('SIGKILL');
+    const result = await done;
+    expect(result.code, result.stderr).toBe(0);
+    expectEverySentOnce(`${csv}.results.jsonl`, 400);
+    expect(new Set(sink.requests.map((r) => r.headers['idempotency-key'])).size).toBe(400);
+  });
+
+  it('the send process killed with -9: the workers go on, and --resume writes every result produced meanwhile', async () => {
+    const sink = await ws.startSink(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      return { status: 200 };
+    });
+    const csv = writeCsv(ws.dir, 400);
+    const log = `${csv}.results.jsonl`;
+    startWorkers(2);
+    const args = ['send', csv, '--channel', 'webhook', '--url', sink.url, '--queue', redis.url, '--quiet'];
+    const send = spawnHerald(args);
+    const done = finished(send);
+    await waitFor(() => sink.requests.length >= 100, 'the first sends');
+    send.kill('SIGKILL');
+    await done;
+    const resumed = await runHerald([...args, '--resume']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expectEverySentOnce(log, 400);
+    expect(new Set(sink.requests.map((r) => r.headers['idempotency-key'])).size).toBe(400);
+  });
+
+  it('a 429 storm answered to one worker slows every worker, and every row still ends sent', async () => {
+    // The receiver refuses most requests for a while, then recovers.
+    const sink = await ws.startSink((request) => (request.n <= 120 && request.n % 4 !== 0 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200 }));
+    const csv = writeCsv(ws.dir, 200);
+    startWorkers(2);
+    const result = await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--rate', '200/s', '--queue', redis.url]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/provider is throttling/);
+    expectEverySentOnce(`${csv}.results.jsonl`, 200);
+  });
+
+  it('secrets stay in the workers: none reaches Redis, the log or the terminal; the send process needs none', async () => {
+    const token = 'tok-8c1f0e4b9d2a7731';
+    let seen = '';
+    const sink = await ws.startSink(async () => {
+      // While rows are in flight, everything herald keeps in Redis is looked at.
+      if (seen === '') seen = await redis.dump();
+      return { status: 200 };
+    });
+    const csv = writeCsv(ws.dir, 50);
+    startWorkers(2, { TOKEN: token });
+    const result = await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--header', 'Authorization: Bearer ${TOKEN}', '--queue', redis.url], { env: { TOKEN: undefined } });
+    expect(result.code, result.stderr).toBe(0);
+    expect(sink.requests.every((r) => r.headers.authorization === `Bearer ${token}`)).toBe(true);
+    expect(seen).toContain('herald:c:');
+    expect(seen).not.toContain(token);
+    expect(JSON.stringify(rowRecords(`${csv}.results.jsonl`))).not.toContain(token);
+    expect(result.stderr).not.toContain(token);
+  });
+
+  it('a worker without the channel\'s secret stops the campaign (exit 1) naming the missing variable', async () => {
+    const sink = await ws.startSink();
+    const csv = writeCsv(ws.dir, 20);
+    startWorkers(1, { TOKEN: undefined });
+    const result = await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--header', 'Authorization: Bearer ${TOKEN}', '--queue', redis.url], { env: { TOKEN: 'only-the-sender-has-it' } });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/TOKEN/);
+    expect(result.stderr).toContain('--resume');
+    expect(sink.requests).toHaveLength(0);
+  });
+});
