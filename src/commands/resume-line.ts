@@ -8,8 +8,11 @@ import type { RunRecord } from '../results/record.js';
 import { addChannelFlags, addFlowFlags, addInputFlags, addLogFlags, addOutputFlags } from './flags.js';
 import { shellLine } from './shell-words.js';
 
-/** Settings a resume command leaves out: the run's own (a --limit is what left rows behind), and what resume takes from the log. */
-const LEFT_OUT: ReadonlySet<string> = new Set(['channel', 'cwd', 'key', 'to', 'resume', 'force', 'dryRun', 'limit', 'out', 'json', 'quiet', 'sample', 'testTo', 'price']);
+/**
+ * Settings a resume command leaves out: the run's own (a --limit is what left rows behind, a
+ * --not-after deadline has passed), and what resume takes from the log.
+ */
+const LEFT_OUT: ReadonlySet<string> = new Set(['channel', 'cwd', 'key', 'to', 'resume', 'force', 'dryRun', 'limit', 'out', 'json', 'quiet', 'sample', 'testTo', 'price', 'notAfter']);
 
 /** The flags of `herald send`, by attribute name. */
 function sendFlags(): Command {
