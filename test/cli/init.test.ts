@@ -8,7 +8,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { Option } from 'commander';
 import { CHANNELS } from '../../src/channels/registry.js';
+import { findMock } from '../../src/mock/registry.js';
 import { INIT_CHANNELS, scaffoldFiles } from '../../src/commands/init-campaigns.js';
 import { HERALD, runHerald, spawnHerald, waitFor } from '../helpers/cli.js';
 import { countStates } from '../helpers/files.js';
@@ -25,7 +27,7 @@ function pathWithHerald(): string {
 }
 
 /** `herald mock <channel>` as a process; the variables it printed. */
-async function mock(channel: string): Promise<Record<string, string>> {
+async function mockProcess(channel: string): Promise<Record<string, string>> {
   const child = spawnHerald(['mock', channel]);
   ws.own({ close: async () => void child.kill('SIGTERM') });
   let out = '';
@@ -34,6 +36,14 @@ async function mock(channel: string): Promise<Record<string, string>> {
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
   await waitFor(() => err.includes('Ctrl-C stops it.'), `herald mock ${channel} to listen`);
   return Object.fromEntries([...out.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!.replace(/^'|'$/g, '')]));
+}
+
+/** The simulator `herald mock <channel>` runs, started here with the defaults of its flags (one process fewer). */
+async function mockInProcess(channel: string): Promise<Record<string, string>> {
+  const spec = findMock(channel)!;
+  const defaults = Object.fromEntries(spec.options.filter((o) => o.defaultValue !== undefined).map((o) => [new Option(o.flags).attributeName(), o.defaultValue]));
+  const server = ws.own(await (await spec.load()).start(defaults, () => undefined));
+  return { ...server.env };
 }
 
 /** Run `sh send.sh ARGS` in the campaign's folder with `herald` on the PATH. */
@@ -59,7 +69,8 @@ describe('herald init', () => {
         mkdirSync(dir);
         // The command itself runs once (below); the files are the same for every channel.
         for (const [name, content] of Object.entries(scaffoldFiles(channel)!)) writeFileSync(join(dir, name), content);
-        const env = { ...(await mock(channel)), PATH };
+        // One channel through `herald mock` as a user starts it, the others through the same simulators in this process.
+        const env = { ...(await (channel === 'email' ? mockProcess(channel) : mockInProcess(channel))), PATH };
         const sent = await sendScript(dir, env, ['--send']);
         return { channel, dir, sent, script: readFileSync(join(dir, 'send.sh'), 'utf8') };
       }),
