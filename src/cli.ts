@@ -8,6 +8,7 @@ import { ExitCode } from './exit-codes.js';
 import { VERSION } from './version.js';
 import type { CommandIO } from './commands/command-io.js';
 import { registerDemo } from './commands/demo.js';
+import { registerInit } from './commands/init.js';
 import { registerMock } from './commands/mock.js';
 import { registerReport } from './commands/report.js';
 import { registerRetry } from './commands/retry.js';
@@ -24,6 +25,7 @@ Examples:
   $ herald retry customers.csv.results.jsonl
   $ herald report customers.csv.results.jsonl
   $ herald mock webhook --fail-rate 0.05
+  $ herald init email                                 # a small working campaign in this folder
   $ herald worker redis://10.0.0.5:6379                # on each sending machine, then:
   $ herald send customers.csv --channel webhook --url https://notify.internal/api/push --queue redis://10.0.0.5:6379
 
@@ -87,6 +89,7 @@ async function main(argv: readonly string[]): Promise<number> {
   registerMock(program, io, setExit);
   registerDemo(program, io, setExit);
   registerWorker(program, io, setExit);
+  registerInit(program, io, setExit);
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
   try {
     await program.parseAsync([...argv], { from: 'user' });

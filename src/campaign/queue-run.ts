@@ -134,7 +134,7 @@ export async function runQueueCampaign(run: QueueCampaignRun, observer: RunObser
   let stopped = state.stopped;
   if (log.writer.failed && !stopped) stopped = { kind: 'error', detail: log.writer.failed.message };
   const outcome: SendOutcome = { stopped, waiting: 0, deferred: 0, cutOff: 0 };
-  return { outcome, summary: log.summary, durationMs: Date.now() - started };
+  return { outcome, summary: log.summary, durationMs: Date.now() - started, campaign: log.campaign };
 }
 
 /** Make the campaign known to workers: what travels with it, its bucket, and a clear way to go. */

@@ -5,38 +5,39 @@
  * share it; commands render what it reports.
  */
 import type { Channel } from '../channels/channel.js';
-import { formatRate } from '../config/parse-rate.js';
-import type { BreakerChange } from '../pacing/circuit-breaker.js';
 import type { Clock } from '../pacing/clock.js';
 import { RunPacer } from '../pacing/pacer.js';
 import type { RowGate } from '../pacing/row-gate.js';
-import type { GovernorChange } from '../pacing/throttle-governor.js';
 import { unknownResendWindowMs } from '../pipeline/in-doubt.js';
 import { retryPolicy } from '../pipeline/retry-policy.js';
 import type { RowSource } from '../pipeline/row-source.js';
-import { SendLoop, type SendOutcome } from '../pipeline/send-loop.js';
+import { BREAKER_GIVE_UP_MS, SendLoop, type SendOutcome } from '../pipeline/send-loop.js';
 import type { RowRecord } from '../results/record.js';
+import type { ResultSink } from '../results/result-sink.js';
+import { rowRecord } from '../results/row-record.js';
 import type { SummaryFold } from '../report/summary.js';
+import type { PacingFacts } from '../report/summary-text.js';
+import { AnswerStats, describeFailure } from './answer-stats.js';
+import type { CampaignTally } from './campaign-tally.js';
+import { PacingNotices } from './pacing-notices.js';
+import { SameAnswerStop, sameAnswerMessage } from './same-answer-stop.js';
 import { watchInterrupts } from './interrupts.js';
-import { openRunLog } from './run-log.js';
-import type { RunSettings } from './settings.js';
+import { openRunLog, type RunIdentity } from './run-log.js';
+import { watchSlowCalls } from './slow-calls.js';
 
-/** Everything a run needs. */
-export interface CampaignRun {
-  readonly settings: RunSettings;
-  readonly command: 'send' | 'retry';
-  /** Absolute input path, '-' for stdin, or null (retry). */
-  readonly input: string | null;
-  readonly logPath: string;
-  /** Whether the log's last line is complete (false: start on a fresh line). */
-  readonly logEndsWithNewline: boolean;
-  readonly campaign: string;
+/** Everything a run needs: what its run record says (a null log: a test send, recorded nowhere), and its stages. */
+export interface CampaignRun extends RunIdentity {
   readonly channel: Channel;
   readonly source: RowSource<unknown>;
   /** Rules about single rows (windows, quotas, deadlines). */
   readonly gates?: readonly RowGate[];
   /** The time the run goes by (the machine's, unless a test set one). */
   readonly clock?: Clock;
+  /**
+   * Stop when the run's first answers are all the same permanent failure (a setting is wrong, not
+   * the rows): default true; `--keep-going` turns it off.
+   */
+  readonly stopOnSameAnswer?: boolean;
 }
 
 /** How much a notice matters: --quiet hides `info` only. */
@@ -68,25 +69,70 @@ export interface CampaignResult {
   /** The fold of the final records that reached the log. */
   readonly summary: SummaryFold;
   readonly durationMs: number;
+  /** How the provider slowed the run down (absent: not watched, as through workers). */
+  readonly pacing?: PacingFacts;
+  /** Rows left waiting for a retry when the run stopped, by class. */
+  readonly waitingByClass?: Readonly<Record<string, number>>;
+  /** The campaign as a whole: the log before this run, and this run's final records. */
+  readonly campaign?: CampaignTally;
+}
+
+/** The same answer, now blamed on a setting: failed/fatal, so `--resume` sends the row again. */
+function blamedOnSetting(record: RowRecord, at: number): RowRecord {
+  const { key, code, error, attempts, messageId, idempotencyKey, latencyMs, line, row } = record;
+  return rowRecord({ key, status: 'failed', class: 'fatal', code, error, attempts, messageId, idempotencyKey, latencyMs, line, row }, at);
 }
 
 /** Run the campaign; the caller holds the log's lock and closes the channel and the source. */
 export async function runCampaign(run: CampaignRun, observer: RunObserver, signals: NodeJS.EventEmitter): Promise<CampaignResult> {
-  const { settings, channel } = run;
-  const { writer, summary, tally: countTally } = openRunLog(run, run.clock?.now() ?? Date.now());
+  const { settings } = run;
+  const now = run.clock?.now ?? Date.now;
+  const log = openRunLog(run, now());
+  const { writer, summary } = log;
+  const stats = new AnswerStats();
+  // Every record goes past the stats on its way to the log (pending ones too: a retry's wait says why).
+  const sink: ResultSink = {
+    append: (record) => {
+      stats.observe(record);
+      writer.append(record);
+    },
+    commit: () => writer.commit(),
+    get backlogged() {
+      return writer.backlogged;
+    },
+    close: () => writer.close(),
+  };
+  const notices = new PacingNotices(now, () => {
+    const failure = stats.dominantFailure();
+    return failure ? describeFailure(failure) : null;
+  }, BREAKER_GIVE_UP_MS);
+  const say = (notice: { text: string; level: NoticeLevel } | null) => {
+    if (notice) observer.notice(notice.text, notice.level);
+  };
   const pacer = new RunPacer({
     rate: settings.rate,
     ...(settings.burst !== undefined ? { burst: settings.burst } : {}),
     gates: run.gates ?? [],
     ...(run.clock ? { clock: run.clock } : {}),
-    onChange: (change) => observer.notice(...describeChange(change)),
+    onChange: (change) => {
+      if ('kind' in change && (change.kind === 'slowed' || change.kind === 'paused')) stats.noteLimit(change.limit);
+      say(notices.change(change));
+    },
   });
+  const watched = watchSlowCalls(run.channel, (line) => observer.notice(line, 'info'));
+  const channel = watched.channel;
   const tally = channel.tally?.bind(channel);
-  const loop = new SendLoop<unknown>({
+  const sameAnswer = run.stopOnSameAnswer === false ? null : new SameAnswerStop();
+  const correct = (record: RowRecord) => {
+    const fixed = blamedOnSetting(record, now());
+    log.corrects(fixed, record);
+    sink.append(fixed);
+  };
+  const loop: SendLoop<unknown> = new SendLoop<unknown>({
     source: run.source,
     channel,
     pacer,
-    sink: writer,
+    sink,
     concurrency: settings.concurrency,
     batchSize: Math.max(1, channel.maxBatch ?? 1),
     policy: retryPolicy(settings.retries),
@@ -96,8 +142,15 @@ export async function runCampaign(run: CampaignRun, observer: RunObserver, signa
     events: {
       record: (record, message) => {
         // Messages and billed segments of what went out, not of rows read ahead of a stop.
-        if (tally && record.status === 'sent' && message !== undefined) countTally(record, tally(message));
+        if (tally && record.status === 'sent' && message !== undefined) log.tally(record, tally(message));
         observer.record(record);
+        // Only answers to sends count; records of rows never sent (invalid, duplicate) do not.
+        const verdict = message !== undefined && sameAnswer ? sameAnswer.observe(record) : null;
+        if (verdict?.act === 'correct') correct(record);
+        if (verdict?.act === 'stop') {
+          for (const first of verdict.rows) correct(first);
+          loop.stop({ kind: 'fatal', detail: sameAnswerMessage(settings.spec.name, verdict, verdict.rows.length), code: verdict.code });
+        }
       },
       notice: (message) => observer.notice(message, 'warning'),
     },
@@ -114,6 +167,8 @@ export async function runCampaign(run: CampaignRun, observer: RunObserver, signa
       observer.leaveNow();
     },
   });
+  const ticker = setInterval(() => say(notices.tick()), 1000);
+  ticker.unref();
   const started = Date.now();
   let outcome: SendOutcome;
   try {
@@ -121,24 +176,20 @@ export async function runCampaign(run: CampaignRun, observer: RunObserver, signa
     observer.started(() => ({ waitingForGate: loop.waitingForGate }));
     outcome = await loop.run();
   } finally {
+    clearInterval(ticker);
+    watched.dispose();
     interrupts.dispose();
     observer.stopped();
     await writer.close();
   }
   // A log replaced or truncated at the very end is a stop too: its last records are not where users look.
   if (writer.failed && !outcome.stopped) outcome = { ...outcome, stopped: { kind: 'error', detail: writer.failed.message } };
-  return { outcome, summary, durationMs: Date.now() - started };
-}
-
-/** A pacing change as a line for people, and how much it matters. */
-function describeChange(change: GovernorChange | BreakerChange): [string, NoticeLevel] {
-  if ('kind' in change) {
-    const limit = change.limit === null ? 'no limit' : formatRate(change.limit);
-    if (change.kind === 'paused') return [`provider is throttling most sends: pausing ${change.pauseMs} ms, then ${limit}`, 'info'];
-    if (change.kind === 'slowed') return [`provider is throttling: slowing to ${limit}`, 'info'];
-    return [`throttling over: back to ${limit}`, 'info'];
-  }
-  if (change.state === 'open' && change.probeFailed) return [`the probe failed too: pausing ${change.cooldownMs} ms, then another`, 'warning'];
-  if (change.state === 'open') return [`${change.failures} of the last ${change.window} sends failed: pausing ${change.cooldownMs} ms, then one probe`, 'warning'];
-  return ['sends succeed again: circuit closed', 'info'];
+  return {
+    outcome,
+    summary,
+    durationMs: Date.now() - started,
+    pacing: { throttledAnswers: stats.throttledAnswers, lowestRate: stats.lowestRate },
+    waitingByClass: stats.waitingByClass(),
+    campaign: log.campaign,
+  };
 }

@@ -5,12 +5,22 @@
 import { ExitCode } from '../exit-codes.js';
 import type { StopReason } from '../pipeline/stop-reason.js';
 import { SummaryFold, type SummaryJson } from '../report/summary.js';
+import type { PacingFacts } from '../report/summary-text.js';
+import type { CampaignCounts } from './campaign-tally.js';
+
+/** The campaign as a whole at the end of a run (--json `campaign`). */
+export interface CampaignReport extends CampaignCounts {
+  /** Input rows of the campaign: those recorded, plus those not reached yet when the input could be counted. */
+  readonly rows: number;
+  readonly notReached: number;
+}
 
 /** What a finished run reports (the --json summary). */
 export interface RunReport extends SummaryJson {
   readonly command: 'send' | 'retry';
   readonly channel: string;
-  readonly log: string;
+  /** The result log; null for a test send (--test-to). */
+  readonly log: string | null;
   readonly durationMs: number;
   readonly throughput: number;
   readonly stopped: string | null;
@@ -18,6 +28,12 @@ export interface RunReport extends SummaryJson {
   readonly exitCode: number;
   readonly retryCommand: string | null;
   readonly resumeCommand: string | null;
+  /** The one recommended next command (what the summary's `next` line says), or null. */
+  readonly nextCommand: string | null;
+  readonly pacing: PacingFacts;
+  readonly campaign: CampaignReport | null;
+  /** The address of a test send (--test-to), or null. */
+  readonly testTo: string | null;
   /** Rows left waiting for a gate (a sending window) when the run ended: no record yet; --resume sends them. */
   readonly deferred: number;
 }
@@ -36,6 +52,10 @@ export function idleReport(command: 'send' | 'retry', channel: string, log: stri
     exitCode: ExitCode.Ok,
     retryCommand: null,
     resumeCommand: null,
+    nextCommand: null,
+    pacing: { throttledAnswers: 0, lowestRate: null },
+    campaign: null,
+    testTo: null,
     deferred: 0,
   };
 }

@@ -35,6 +35,12 @@ export interface RunSettings {
   readonly timeoutMs: number;
   readonly graceMs: number;
   readonly limit: number | null;
+  /** --sample: rows spread through the file (with --dry-run or --test-to), or null. */
+  readonly sample: number | null;
+  /** --test-to: every message goes to this address and nothing is recorded, or null. */
+  readonly testTo: string | null;
+  /** --keep-going: do not stop when the first answers are all the same permanent failure. */
+  readonly keepGoing: boolean;
   readonly inDoubt: InDoubtPolicy;
   readonly dryRun: boolean;
   readonly json: boolean;
@@ -98,6 +104,7 @@ export function resolveSettings(given: Readonly<Record<string, unknown>>, cwd: s
   const rate = rateText === undefined || rateText === '0' || rateText === 'unlimited' ? null : parseRate(rateText);
   const burstText = text(raw.burst);
   const limitText = text(raw.limit);
+  const sampleText = text(raw.sample);
   return {
     spec,
     toField,
@@ -111,6 +118,9 @@ export function resolveSettings(given: Readonly<Record<string, unknown>>, cwd: s
     timeoutMs: positive(parseDuration(text(raw.timeout) ?? DEFAULT_TIMEOUT, '--timeout'), '--timeout', text(raw.timeout)),
     graceMs: parseDuration(text(raw.grace) ?? DEFAULT_GRACE, '--grace'),
     limit: limitText === undefined ? null : parseInteger(limitText, '--limit', 1),
+    sample: sampleText === undefined ? null : parseInteger(sampleText, '--sample', 1),
+    testTo: text(raw.testTo)?.trim() || null,
+    keepGoing: raw.keepGoing === true,
     inDoubt: oneOf<InDoubtPolicy>(raw.inDoubt, IN_DOUBT_POLICIES, '--in-doubt') ?? DEFAULT_IN_DOUBT,
     dryRun: raw.dryRun === true,
     json: raw.json === true,
@@ -144,7 +154,7 @@ export function checkStoredSettings(stored: Readonly<Record<string, unknown>>, w
 }
 
 /** Options a retry must not inherit from the log's run record (they belong to that run only). */
-export const RUN_ONLY_OPTIONS: ReadonlySet<string> = new Set(['resume', 'force', 'dryRun', 'limit', 'out', 'json', 'quiet', 'format', 'encoding', 'notAfter', 'queue', 'metricsPort', 'metricsHost']);
+export const RUN_ONLY_OPTIONS: ReadonlySet<string> = new Set(['resume', 'force', 'dryRun', 'limit', 'out', 'json', 'quiet', 'format', 'encoding', 'notAfter', 'queue', 'metricsPort', 'metricsHost', 'sample', 'testTo', 'price']);
 
 /** Long flag attribute names of every channel's own options, by channel. */
 const CHANNEL_OPTIONS: ReadonlyMap<string, ReadonlySet<string>> = new Map(

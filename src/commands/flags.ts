@@ -6,6 +6,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { CHANNELS } from '../channels/registry.js';
 import { DEFAULT_GRACE, DEFAULT_IN_DOUBT, DEFAULT_RETRIES, DEFAULT_TIMEOUT, IN_DOUBT_POLICIES, INPUT_FORMATS } from '../config/defaults.js';
 import { parseEncodingOption } from '../input/encoding.js';
+import { SAME_ANSWER_ROWS } from '../campaign/same-answer-stop.js';
 
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
@@ -29,7 +30,10 @@ export function addInputFlags(command: Command): Command {
     .addOption(new Option('--to <field>', 'field holding the recipient (default per channel: email, phone, openid)').helpGroup('Input:'))
     .addOption(new Option('--key <field>', "field identifying the recipient for de-duplication, resume and retry (default: the --to field; webhook: 'id')").helpGroup('Input:'))
     .addOption(new Option('--limit <n>', 'send only the first N sendable rows (a test send)').helpGroup('Input:'))
-    .addOption(new Option('--dry-run', 'read, validate and render every row; send nothing, write no log; print the first message and a summary').helpGroup('Input:'));
+    .addOption(new Option('--dry-run', 'read, validate and render every row; send nothing, write no log; print the first message, a summary and an estimate of the time (and, with --price, the cost)').helpGroup('Input:'))
+    .addOption(new Option('--sample <k>', 'with --dry-run or --test-to: K rows spread through the file instead of the first ones').helpGroup('Input:'))
+    .addOption(new Option('--test-to <address>', 'a test send to yourself: render the chosen rows (--limit N, default 1, or --sample K) but deliver every message to ADDRESS, recording nothing in the campaign\'s log').helpGroup('Input:'))
+    .addOption(new Option('--price <amount>', 'with --dry-run: the price of one SMS segment (or one message on other channels), to estimate the cost: 0.045, 0.045USD, ¥0.04').helpGroup('Input:'));
 }
 
 /** Flags of the result log. */
@@ -57,7 +61,12 @@ export function addFlowFlags(command: Command): Command {
     .addOption(new Option('--burst <n>', 'token bucket size for --rate (default: 50 ms worth, at least 1)').helpGroup('Flow control:'))
     .addOption(new Option('--retries <n>', 'further attempts for transient failures').default(String(DEFAULT_RETRIES)).helpGroup('Flow control:'))
     .addOption(new Option('--timeout <duration>', 'limit for one attempt').default(DEFAULT_TIMEOUT).helpGroup('Flow control:'))
-    .addOption(new Option('--grace <duration>', 'on Ctrl-C, how long sends in flight may take to finish').default(DEFAULT_GRACE).helpGroup('Flow control:'));
+    .addOption(new Option('--grace <duration>', 'on Ctrl-C, how long sends in flight may take to finish').default(DEFAULT_GRACE).helpGroup('Flow control:'))
+    .addOption(
+      new Option('--keep-going', `do not stop when the first ${SAME_ANSWER_ROWS} answers are all the same permanent failure (by default herald stops there: a wrong --url or a relay refusing everyone would burn the whole list)`).helpGroup(
+        'Flow control:',
+      ),
+    );
 }
 
 /** Flags of a run through Redis workers (`herald worker`). */

@@ -3,16 +3,19 @@ import { statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError, UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
-import { foldLog } from '../results/log-state.js';
+import { foldLog, type LogState } from '../results/log-state.js';
 import { finalRows } from '../report/final-rows.js';
 import { renderPage } from '../report/html-page.js';
 import { collectPageData } from '../report/page-data.js';
 import { exportRows } from '../report/row-export.js';
 import { parseRowSelector, type RowSelector } from '../report/row-selector.js';
 import { buildReport } from '../report/log-report.js';
+import { recommendNext } from '../report/recommend.js';
 import { plural, summaryText } from '../report/summary-text.js';
 import { warn } from '../ui/terminal.js';
 import type { CommandIO } from './command-io.js';
+import { countInputRows } from './input-rows.js';
+import { resumeLineOf } from './resume-line.js';
 import { shellLine } from './shell-words.js';
 
 /** What --rows, --format and --html ask for, checked before the log is read. */
@@ -31,6 +34,16 @@ function checkOutputs(options: Readonly<Record<string, unknown>>, cwd: string): 
   }
   if (options.json === true || html !== null) throw new UsageError('--rows writes rows to stdout: use it without --json and --html');
   return { rows: { select: parseRowSelector(options.rows), format }, html: null };
+}
+
+/** Input rows of the log's campaign no run reached (when its input file is still there), and the command that resumes it. */
+async function whatIsLeft(log: LogState, logArg: string): Promise<{ notReached: number; resumeCommand: string | null }> {
+  const campaign = log.runs.at(-1)?.campaign;
+  const send = log.runs.findLast((run) => run.command === 'send' && run.campaign === campaign);
+  if (!send) return { notReached: 0, resumeCommand: null };
+  const total = await countInputRows(send.input, send.settings.format, send.settings.encoding);
+  const recorded = log.keys.size + log.settledLines.size;
+  return { notReached: total === null ? 0 : Math.max(0, total - recorded), resumeCommand: resumeLineOf(send, logArg) };
 }
 
 /** Run `herald report`: exit 0. */
@@ -54,21 +67,39 @@ export async function reportCommand(logArg: string, options: Readonly<Record<str
       throw new ConfigError(`--html ${String(options.html)}: cannot write the page (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
     }
   }
+  const { notReached, resumeCommand } = await whatIsLeft(log, logArg);
+  const pending = report.status.pending ?? 0;
+  const recommendation = recommendNext({
+    rowsLeft: pending + notReached,
+    resumeCommand,
+    retry: report.retry,
+    retryCommand: shellLine(['herald', 'retry', logArg]),
+  });
+  // Rows left with no way to resume them (stdin, a retry's log): herald retry sends the waiting ones.
+  const next = recommendation.next ?? (pending > 0 ? { command: shellLine(['herald', 'retry', logArg]), what: `sends the ${plural(pending, 'row')} left` } : null);
   if (options.json === true) {
-    io.terminal.out.write(JSON.stringify(report) + '\n');
+    io.terminal.out.write(JSON.stringify({ ...report, notReached, resumeCommand: notReached + pending > 0 ? resumeCommand : null, nextCommand: next?.command ?? null }) + '\n');
     return ExitCode.Ok;
   }
   const runs = `${plural(report.runs, 'run')}${report.firstRunAt ? `, ${report.firstRunAt} to ${report.lastRunAt}` : ''}`;
-  const hints: [string, string][] = [];
-  if (report.retryable > 0) hints.push(['retry', `${shellLine(['herald', 'retry', logArg])}   (sends ${report.retryable} rows)`]);
-  else if (report.retryableWithAll > 0) hints.push(['retry', `${shellLine(['herald', 'retry', logArg, '--all'])}   (sends ${report.retryableWithAll} permanent failures)`]);
+  const sent = report.status.sent ?? 0;
+  const campaign = notReached > 0 ? `; campaign ${sent}/${report.rows + notReached} sent` : '';
   const text = summaryText(
     report,
-    { title: `herald report ${logArg}: ${report.channel ?? 'unknown channel'}, ${runs} — ${plural(report.rows, 'row')}`, durationMs: report.durationMs, throughput: report.throughput, log: null, hints },
+    {
+      title: `herald report ${logArg}: ${report.channel ?? 'unknown channel'}, ${runs} — ${plural(report.rows, 'row')}${campaign}`,
+      durationMs: report.durationMs,
+      throughput: report.throughput,
+      log: null,
+      waitingHint: resumeCommand !== null ? '--resume sends them' : 'herald retry sends them',
+      notReached,
+      notes: recommendation.notes,
+      next,
+    },
     io.terminal.outColor,
   );
   io.terminal.out.write(text + '\n');
-  if (report.retryableWithAll === 0) io.terminal.out.write(`  ${'retry'.padEnd(10)} nothing to retry\n`);
+  if (next === null) io.terminal.out.write(`  ${'next'.padEnd(10)} nothing left to send or retry\n`);
   if (outputs.html !== null) io.terminal.out.write(`  ${'page'.padEnd(10)} ${String(options.html)}\n`);
   return ExitCode.Ok;
 }

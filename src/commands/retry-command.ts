@@ -8,14 +8,17 @@ import { runQueueCampaign } from '../campaign/queue-run.js';
 import { runCampaign } from '../campaign/run-campaign.js';
 import { idleReport, preflightStopReport } from '../campaign/run-report.js';
 import { RUN_ONLY_OPTIONS, absolutePaths, checkStoredSettings, resolveSettings } from '../campaign/settings.js';
-import { ConfigError, LogRefusedError } from '../errors.js';
+import { ConfigError, LogRefusedError, UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { clockFromEnv } from '../pacing/clock.js';
-import { planRetry } from '../pipeline/plan-retry.js';
+import type { InDoubtPolicy } from '../pipeline/in-doubt.js';
+import { planRetry, retryCounts } from '../pipeline/plan-retry.js';
 import { planSource } from '../pipeline/row-source.js';
 import { redisOptions } from '../queue/redis-connection.js';
-import { foldLog } from '../results/log-state.js';
-import { isRetryable } from '../results/row-state.js';
+import { checkLogPath } from '../results/log-file-check.js';
+import { foldLog, type KeyState } from '../results/log-state.js';
+import { isRetryable, leftOutOfAll } from '../results/row-state.js';
+import { plural } from '../report/summary-text.js';
 import { metricsFromFlags, observedWithMetrics } from '../metrics/run-metrics.js';
 import { renderRunEnd } from '../ui/run-end.js';
 import { terminalObserver } from '../ui/run-observer.js';
@@ -27,7 +30,12 @@ import { shellLine } from './shell-words.js';
 export async function retryCommand(logArg: string, given: Readonly<Record<string, unknown>>, io: CommandIO): Promise<ExitCode> {
   const logPath = resolve(io.cwd, logArg);
   if (!statSync(logPath, { throwIfNoEntry: false })) throw new ConfigError(`${logArg}: no such result log`);
+  checkLogPath(logPath, logArg);
+  if (given.includeUnknownMailboxes === true && given.all !== true) {
+    throw new UsageError('--include-unknown-mailboxes widens --all: add --all (herald retry alone never sends permanent failures)');
+  }
   const outPath = given.out === undefined ? logPath : resolve(io.cwd, String(given.out));
+  checkLogPath(outPath, `--out ${String(given.out)}`);
   if (outPath !== logPath && statSync(outPath, { throwIfNoEntry: false })?.size) {
     throw new LogRefusedError(`${outPath} already exists: name a new file with --out, or leave --out out to append to ${logArg}`);
   }
@@ -40,16 +48,14 @@ export async function retryCommand(logArg: string, given: Readonly<Record<string
     const inherited = Object.fromEntries(Object.entries(last.settings).filter(([name]) => !RUN_ONLY_OPTIONS.has(name) && given[name] === undefined));
     checkStoredSettings(inherited, `${logArg}, its last run record`);
     const merged = { ...inherited, ...absolutePaths(given, io.cwd) };
-    const all = given.all === true;
+    const scope = { all: given.all === true, unknownMailboxes: given.includeUnknownMailboxes === true };
     const states = [...log.keys.values()];
-    const count = states.filter((state) => isRetryable(state, all)).length;
+    const count = states.filter((state) => isRetryable(state, scope)).length;
     const cwd = typeof last.settings.cwd === 'string' ? last.settings.cwd : io.cwd;
     if (count === 0) {
       // Nothing to send: no channel (its secrets may well be absent), just the reason.
       const settings = resolveSettings(merged, cwd);
-      const failedForGood = all ? 0 : states.filter((state) => isRetryable(state, true)).length;
-      const why = failedForGood > 0 ? `its ${failedForGood} failed row${failedForGood === 1 ? '' : 's'} failed for good (add --all to send them again)` : 'no failed rows';
-      if (!settings.quiet) io.terminal.err.write(`herald retry: nothing to retry in ${logArg}: ${why}\n`);
+      if (!settings.quiet) io.terminal.err.write(`herald retry: nothing to retry in ${logArg}: ${nothingWhy(states, scope.all)}\n`);
       if (settings.json) io.terminal.out.write(JSON.stringify(idleReport('retry', settings.spec.name, outPath)) + '\n');
       return ExitCode.Ok;
     }
@@ -62,6 +68,17 @@ export async function retryCommand(logArg: string, given: Readonly<Record<string
           if (settings.json) io.terminal.out.write(JSON.stringify(preflightStopReport('retry', settings.spec.name, outPath, detail)) + '\n');
         });
       }
+      const inDoubt = typeof given.inDoubt === 'string' ? (given.inDoubt as InDoubtPolicy) : 'auto';
+      const { toSend, leftInDoubt } = retryCounts(log, { channel, all: scope, inDoubt });
+      if (leftInDoubt > 0) {
+        const line = leftInDoubtLine(leftInDoubt, settings.spec.name, channel.reconcile !== undefined, logArg);
+        if (toSend === 0) {
+          if (!settings.quiet) io.terminal.err.write(`herald retry: nothing sent from ${logArg}: ${line}\n`);
+          if (settings.json) io.terminal.out.write(JSON.stringify({ ...idleReport('retry', settings.spec.name, outPath), leftInDoubt }) + '\n');
+          return ExitCode.Ok;
+        }
+        warn(io.terminal, line);
+      }
       const clock = clockFromEnv(io.env);
       // A quota counts what the retried log recorded sent (an --out log is new: it holds nothing yet).
       const polite = await politeRun(settings, clock, log, queue === null ? ALL_GATES : { deadline: true, window: false, quota: true });
@@ -69,18 +86,18 @@ export async function retryCommand(logArg: string, given: Readonly<Record<string
       const metrics = await metricsFromFlags(given);
       const observer = observedWithMetrics(terminalObserver(io.terminal, {
         quiet: settings.quiet,
-        total: settings.limit === null ? count : Math.min(count, settings.limit),
+        total: settings.limit === null ? toSend : Math.min(toSend, settings.limit),
         label: 'retry',
         resumeCommand,
         exit: io.exit,
         waiting: polite.waitingFor === null ? null : { for: polite.waitingFor, zone: polite.zone },
       }), metrics, settings.spec.name);
-      const plan = planRetry(log, { channel, campaign: last.campaign, all, limit: settings.limit, rules: polite.rules, now: clock.now });
-      const run = { settings, command: 'retry' as const, input: null, logPath: outPath, logEndsWithNewline: outPath === logPath ? log.endsWithNewline : true, campaign: last.campaign, channel, clock };
+      const plan = planRetry(log, { channel, campaign: last.campaign, all: scope, limit: settings.limit, rules: polite.rules, now: clock.now, inDoubt });
+      const run = { settings, command: 'retry' as const, input: null, logPath: outPath, logEndsWithNewline: outPath === logPath ? log.endsWithNewline : true, campaign: last.campaign, channel, clock, prior: log };
       const result =
         queue === null
-          ? await runCampaign({ ...run, source: planSource(plan), gates: polite.gates }, observer, io.signals)
-          : await runQueueCampaign({ ...run, plan, prior: log, redis: queue, gates: polite.gates, notAfter: notAfterInstant(settings, clock.now()), metrics }, observer, io.signals);
+          ? await runCampaign({ ...run, source: planSource(plan), gates: polite.gates, stopOnSameAnswer: !settings.keepGoing && !scope.all }, observer, io.signals)
+          : await runQueueCampaign({ ...run, plan, redis: queue, gates: polite.gates, notAfter: notAfterInstant(settings, clock.now()), metrics }, observer, io.signals);
       return renderRunEnd(
         result,
         { command: 'retry', channel: settings.spec.name, logPath: outPath, title: `herald retry ${logArg}`, resumeCommand, retryCommand: shellLine(['herald', 'retry', outPath]), quiet: settings.quiet, json: settings.json, waitingFor: polite.waitingFor },
@@ -92,4 +109,24 @@ export async function retryCommand(logArg: string, given: Readonly<Record<string
   } finally {
     held.lock.release();
   }
+}
+
+/** Why a retry finds nothing to send: no failed rows, or only rows it leaves out (and why). */
+function nothingWhy(states: readonly KeyState[], all: boolean): string {
+  const failed = states.filter((state) => state.status === 'failed');
+  if (failed.length === 0) return 'no failed rows';
+  const optedOut = failed.filter((state) => leftOutOfAll(state) === 'opted-out').length;
+  const unknown = failed.filter((state) => leftOutOfAll(state) === 'unknown-mailbox').length;
+  const parts: string[] = [];
+  const forGood = failed.length - optedOut - unknown;
+  if (forGood > 0 && !all) parts.push(`its ${plural(forGood, 'failed row')} failed for good (add --all to send them again)`);
+  if (optedOut > 0) parts.push(`${plural(optedOut, 'recipient')} opted out (herald never sends to them again)`);
+  if (unknown > 0) parts.push(`${plural(unknown, 'mailbox', 'mailboxes')} do${unknown === 1 ? 'es' : ''} not exist (herald retry leaves them out)`);
+  return parts.join('; ');
+}
+
+/** The line that says how many rows in doubt a retry leaves, why, and how to send them anyway. */
+function leftInDoubtLine(count: number, channel: string, canAsk: boolean, logArg: string): string {
+  const why = canAsk ? 'the --in-doubt policy says not to ask the provider' : `${channel} cannot be asked whether they arrived and does not drop duplicates`;
+  return `left ${plural(count, 'row')} in doubt (they may already be delivered: ${why}); ${shellLine(['herald', 'retry', logArg, '--in-doubt', 'resend'])} sends them anyway, at the risk of a duplicate`;
 }

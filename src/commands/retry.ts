@@ -15,10 +15,11 @@ export function registerRetry(program: Command, io: CommandIO, setExit: (code: E
   const command = new Command('retry')
     .summary('send again the rows whose last record in a result log is failed')
     .description(
-      'Send again the rows whose last record is failed with class retryable, throttled, in-doubt or fatal (--all: every failed row), with the settings of the log\'s last run; flags given here override them. Appends to the same log unless --out names another.',
+      'Send again the rows whose last record is failed with class retryable, throttled, in-doubt or fatal (--all: permanent failures too), with the settings of the log\'s last run; flags given here override them. Rows in doubt (they may already be delivered) are checked with the provider where it can be asked, resent where it drops duplicates, and otherwise resent only with --in-doubt resend. Appends to the same log unless --out names another.',
     )
     .argument('<log>', 'result log written by herald send')
-    .option('--all', 'retry every failed row, permanent failures included')
+    .option('--all', 'retry every failed row, permanent failures included, but never recipients who opted out (Twilio 21610, WeChat 43004, 43101) nor mailboxes that do not exist (SMTP 5.1.1)')
+    .option('--include-unknown-mailboxes', 'with --all: also send again to mailboxes the server said do not exist (550 5.1.1 user unknown), e.g. after fixing a typo in the domain')
     .option('--limit <n>', 'retry only the first N rows');
   addLogFlags(command, true);
   addFlowFlags(command);

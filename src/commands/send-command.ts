@@ -6,9 +6,9 @@ import { holdLog, prepareRun, resumeSettings } from '../campaign/prelude.js';
 import { ALL_GATES, notAfterInstant, politeRun } from '../campaign/polite-run.js';
 import { preflight } from '../campaign/preflight.js';
 import { runQueueCampaign } from '../campaign/queue-run.js';
-import { runCampaign } from '../campaign/run-campaign.js';
+import { runCampaign, type CampaignResult } from '../campaign/run-campaign.js';
 import { preflightStopReport } from '../campaign/run-report.js';
-import type { RunSettings } from '../campaign/settings.js';
+import { resolveSettings, type RunSettings } from '../campaign/settings.js';
 import { ConfigError, LogRefusedError, UsageError } from '../errors.js';
 import type { ExitCode } from '../exit-codes.js';
 import { countRecords } from '../input/count-records.js';
@@ -18,6 +18,7 @@ import { newCampaignId } from '../pipeline/idempotency.js';
 import { planRows } from '../pipeline/plan-rows.js';
 import { planSource } from '../pipeline/row-source.js';
 import { redisOptions } from '../queue/redis-connection.js';
+import { checkLogPath, refuseForeignLog } from '../results/log-file-check.js';
 import type { LogState } from '../results/log-state.js';
 import { metricsFromFlags, observedWithMetrics } from '../metrics/run-metrics.js';
 import { renderRunEnd } from '../ui/run-end.js';
@@ -25,6 +26,8 @@ import { terminalObserver } from '../ui/run-observer.js';
 import { warn } from '../ui/terminal.js';
 import type { CommandIO } from './command-io.js';
 import { dryRun } from './dry-run.js';
+import { checkSampling } from './sampling.js';
+import { testSend } from './test-send.js';
 import { shellLine } from './shell-words.js';
 
 /** The default log path for an input. */
@@ -32,9 +35,18 @@ export function defaultLogPath(input: string): string {
   return `${input}.results.jsonl`;
 }
 
-/** The command line that resumes this run. */
+/** The command line that resumes this run: without --force, and without a --limit (the rows it left are what a resume sends). */
 function resumeLine(io: CommandIO): string {
-  const args = io.argv.filter((arg) => arg !== '--force' && arg !== '--resume');
+  const args: string[] = [];
+  for (let i = 0; i < io.argv.length; i++) {
+    const arg = io.argv[i]!;
+    if (arg === '--force' || arg === '--resume' || arg.startsWith('--limit=')) continue;
+    if (arg === '--limit') {
+      i++;
+      continue;
+    }
+    args.push(arg);
+  }
   return shellLine(['herald', ...args, '--resume']);
 }
 
@@ -56,6 +68,7 @@ function checkLogUse(given: Readonly<Record<string, unknown>>, log: string, exis
   if (exists && given.resume !== true && given.force !== true) {
     throw new LogRefusedError(`${log} already exists: add --resume to continue it, or --force to append a new run that sends every row again`);
   }
+  if (exists && given.force === true) refuseForeignLog(log);
   if (given.resume !== true) return;
   if (exists && state !== null && state.runs.length === 0) {
     throw new LogRefusedError(`${log} holds no herald run record (emptied, truncated or replaced?): --resume will not start a new campaign in it; add --force instead of --resume to send every row again, or name another --out`);
@@ -69,8 +82,12 @@ export async function sendCommand(inputArg: string, given: Readonly<Record<strin
   const input = inputArg === '-' ? '-' : resolve(io.cwd, inputArg);
   if (input === '-' && given.out === undefined && given.dryRun !== true) throw new UsageError('--out is required when reading stdin (-)');
   const logPath = given.out === undefined ? (input === '-' ? null : resolve(io.cwd, defaultLogPath(inputArg))) : resolve(io.cwd, String(given.out));
+  // Flags that choose rows for a look or a test are checked before any secret or file is read.
+  checkSampling(input, resolveSettings(given, io.cwd));
   if (given.dryRun === true) return dryRun(input, given, logPath, io);
+  if (typeof given.testTo === 'string') return testSend(input, inputArg, given, io);
   const log = logPath!;
+  checkLogPath(log, `--out ${log}`);
   refuseInputAsLog(input, log);
   const held = await holdLog(log, 'send');
   try {
@@ -115,14 +132,18 @@ export async function sendCommand(inputArg: string, given: Readonly<Record<strin
         exit: io.exit,
         waiting: polite.waitingFor === null ? null : { for: polite.waitingFor, zone: polite.zone },
       }), metrics, settings.spec.name);
-      const run = { settings, command: 'send' as const, input, logPath: log, logEndsWithNewline: held.state?.endsWithNewline ?? true, campaign, channel, clock };
+      const run = { settings, command: 'send' as const, input, logPath: log, logEndsWithNewline: held.state?.endsWithNewline ?? true, campaign, channel, clock, prior };
       const result =
         queue === null
-          ? await runCampaign({ ...run, source: planSource(plan), gates: polite.gates }, observer, io.signals)
-          : await runQueueCampaign({ ...run, plan, prior, redis: queue, gates: polite.gates, notAfter: notAfterInstant(settings, clock.now()), metrics }, observer, io.signals);
+          ? await runCampaign({ ...run, source: planSource(plan), gates: polite.gates, stopOnSameAnswer: !settings.keepGoing }, observer, io.signals)
+          : await runQueueCampaign({ ...run, plan, redis: queue, gates: polite.gates, notAfter: notAfterInstant(settings, clock.now()), metrics }, observer, io.signals);
+      const notReached = await notReachedRows(input, opened, settings, result);
       return renderRunEnd(
         result,
-        { command: 'send', channel: settings.spec.name, logPath: log, title: `herald send ${inputArg}`, resumeCommand, retryCommand: shellLine(['herald', 'retry', log]), quiet: settings.quiet, json: settings.json, waitingFor: polite.waitingFor },
+        {
+          command: 'send', channel: settings.spec.name, logPath: log, title: `herald send ${inputArg}`, resumeCommand, retryCommand: shellLine(['herald', 'retry', log]),
+          notReached, quiet: settings.quiet, json: settings.json, waitingFor: polite.waitingFor,
+        },
         io.terminal,
       );
     } finally {
@@ -132,6 +153,17 @@ export async function sendCommand(inputArg: string, given: Readonly<Record<strin
   } finally {
     held.lock.release();
   }
+}
+
+/** Input rows no run has reached, after a --limit or a stop (null when the input cannot be counted). */
+async function notReachedRows(input: string, opened: OpenInput, settings: RunSettings, result: CampaignResult): Promise<number | null> {
+  if (input === '-' || !result.campaign) return null;
+  if (settings.limit === null && result.outcome.stopped === null && result.outcome.deferred === 0) return 0;
+  const total = await countRecords(input, opened.format, opened.encoding).catch(() => null);
+  if (total === null) return null;
+  const left = result.outcome.waiting + result.outcome.cutOff;
+  // Rows a gate deferred (a sending window) have no record either; the summary counts them apart.
+  return Math.max(0, total - result.campaign.counts(left).recorded - result.outcome.deferred);
 }
 
 /** Rows the progress bar expects: a fast pre-count of the file, less what a resumed log has done. */

@@ -29,3 +29,11 @@ export function formatRate(perSecond: number): string {
   if (perSecond * 3600 >= 1) return `${+(perSecond * 3600).toFixed(2)}/h`;
   return `${+(perSecond * 86400).toFixed(2)}/d`;
 }
+
+/** A rate rounded for a notice or a summary: two significant figures, "~200/s", "~4.5/s", "~30/min". */
+export function formatRoughRate(perSecond: number): string {
+  const units: readonly [number, string][] = [[1, 's'], [60, 'min'], [3600, 'h'], [86400, 'd']];
+  const [factor, unit] = units.find(([f]) => perSecond * f >= 1) ?? units[units.length - 1]!;
+  const value = perSecond * factor;
+  return `~${+value.toPrecision(2)}/${unit}`;
+}

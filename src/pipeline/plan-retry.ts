@@ -1,28 +1,60 @@
 /**
  * The plan for `herald retry`: the rows of a log whose last record is `failed` with class
- * retryable, throttled, in-doubt or fatal (every failed row with --all), plus rows left waiting
- * for a retry when a run stopped, in input order. Rows in doubt are checked with the provider
- * first where the channel can; elsewhere they are resent, because the user asked.
+ * retryable, throttled, in-doubt or fatal (every failed row with --all, but never recipients who
+ * opted out), plus rows left waiting for a retry when a run stopped, in input order. Rows in doubt
+ * (they may already be delivered) are checked with the provider first where the channel can,
+ * resent where the provider de-duplicates, and otherwise left as they are unless the user asked
+ * for `--in-doubt resend`: no silent duplicate.
  */
 import type { Channel } from '../channels/channel.js';
-import type { LogState } from '../results/log-state.js';
+import type { KeyState, LogState } from '../results/log-state.js';
 import { rowRecord, type RowRecordFields } from '../results/row-record.js';
-import { isRetryable } from '../results/row-state.js';
+import { isRetryable, type RetryScope } from '../results/row-state.js';
 import { idempotencyKeyFor } from './idempotency.js';
+import { inDoubtAction, type InDoubtPolicy } from './in-doubt.js';
 import type { RowRules } from './row-rules.js';
 import type { PlannedItem } from './work-item.js';
 
 /** Settings of a retry plan. */
 export interface RetryPlanOptions<M> {
-  readonly channel: Pick<Channel<M>, 'prepare' | 'reconcile'>;
+  readonly channel: Pick<Channel<M>, 'prepare' | 'reconcile' | 'dedupeWindowMs'>;
   readonly campaign: string;
-  /** --all: every failed row, permanent ones included. */
-  readonly all: boolean;
+  /** --all (and --include-unknown-mailboxes): which failed rows. */
+  readonly all: boolean | RetryScope;
   readonly limit: number | null;
   /** Suppression lists and per-row checks of the run's settings. */
   readonly rules?: RowRules;
   /** The run's clock, for the time of the records the plan writes. @default Date.now */
   readonly now?: () => number;
+  /** --in-doubt as typed on the retry command line (`auto` when not): rows in doubt are resent blind only with `resend`. */
+  readonly inDoubt?: InDoubtPolicy;
+}
+
+/** What retry does with a row: send it, ask the provider first, or leave it (in doubt, and nothing can tell). */
+export type RetryAct = 'send' | 'check' | 'leave';
+
+/** Whether a row's last attempt has an unknown outcome (recorded in-doubt, or in flight when a run died). */
+export function isInDoubt(state: Pick<KeyState, 'status' | 'class'>): boolean {
+  return state.class === 'in-doubt' || (state.status === 'pending' && state.class === null);
+}
+
+/** What retry does with a row it takes (see isRetryable): rows in doubt follow the --in-doubt policy and the channel. */
+export function retryAct(state: Pick<KeyState, 'status' | 'class'>, channel: Pick<Channel, 'reconcile' | 'dedupeWindowMs'>, policy: InDoubtPolicy = 'auto'): RetryAct {
+  if (!isInDoubt(state)) return 'send';
+  const action = inDoubtAction(policy, channel);
+  return action === 'resend' ? 'send' : action === 'check' ? 'check' : 'leave';
+}
+
+/** Rows a retry takes, and how many of them it leaves in doubt. */
+export function retryCounts(log: LogState, options: Pick<RetryPlanOptions<unknown>, 'channel' | 'all' | 'inDoubt'>): { readonly toSend: number; readonly leftInDoubt: number } {
+  let toSend = 0;
+  let leftInDoubt = 0;
+  for (const state of log.keys.values()) {
+    if (!isRetryable(state, options.all) || state.row === undefined) continue;
+    if (retryAct(state, options.channel, options.inDoubt) === 'leave') leftInDoubt++;
+    else toSend++;
+  }
+  return { toSend, leftInDoubt };
 }
 
 /** Rows per array of the retry plan. */
@@ -43,7 +75,9 @@ export async function* planRetry<M>(log: LogState, options: RetryPlanOptions<M>)
 
 function* retryItems<M>(log: LogState, options: RetryPlanOptions<M>): Generator<PlannedItem<M>> {
   const stamp = (fields: RowRecordFields) => rowRecord(fields, options.now?.() ?? Date.now());
-  const picked = [...log.keys.entries()].filter(([, state]) => isRetryable(state, options.all) && state.row !== undefined);
+  const picked = [...log.keys.entries()].filter(
+    ([, state]) => isRetryable(state, options.all) && state.row !== undefined && retryAct(state, options.channel, options.inDoubt) !== 'leave',
+  );
   picked.sort((a, b) => a[1].line - b[1].line);
   let toSend = 0;
   for (const [key, state] of picked) {
@@ -65,7 +99,8 @@ function* retryItems<M>(log: LogState, options: RetryPlanOptions<M>): Generator<
       };
       continue;
     }
-    const inDoubt = state.class === 'in-doubt' || (state.status === 'pending' && state.class === null);
+    const inDoubt = isInDoubt(state);
+    const check = inDoubt && retryAct(state, options.channel, options.inDoubt) === 'check';
     toSend++;
     yield {
       kind: 'send',
@@ -78,7 +113,7 @@ function* retryItems<M>(log: LogState, options: RetryPlanOptions<M>): Generator<
       priorAttempts: state.attempts,
       throttledAttempts: 0,
       firstAttemptAt: inDoubt ? state.at : null,
-      doubtSince: inDoubt && options.channel.reconcile ? state.at : null,
+      doubtSince: check ? state.at : null,
     };
   }
 }

@@ -109,7 +109,7 @@ class RowPlanner<M> {
         kind: 'record',
         record: this.stamp({
           key, status: 'failed', class: 'in-doubt', attempts: state?.attempts ?? 0, idempotencyKey, line: item.line, row: item.fields,
-          error: 'in flight when an earlier run stopped; the provider may or may not have it (herald retry sends it again)',
+          error: 'in flight when an earlier run stopped: it may already be delivered (herald retry asks the provider where it can, and resends it only with --in-doubt resend)',
         }),
       };
     }

@@ -30,7 +30,9 @@ export function buildReport(log: LogState): LogReport {
     if (isRetryable(state, true)) retryableWithAll++;
   }
   for (let i = 0; i < log.duplicates; i++) fold.add({ status: 'skipped', class: 'duplicate', code: null, latencyMs: null });
-  for (let i = 0; i < log.keylessInvalid; i++) fold.add({ status: 'invalid', class: 'invalid', code: null, latencyMs: null });
+  for (const { reason, count } of log.keylessReasons) {
+    for (let i = 0; i < count; i++) fold.add({ status: 'invalid', class: 'invalid', code: null, latencyMs: null, error: reason });
+  }
   const durationMs = log.spans.reduce((sum, span) => sum + (span.end - span.start), 0);
   const sent = fold.count('sent');
   return {

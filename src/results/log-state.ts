@@ -5,6 +5,7 @@
  */
 import type { LogRecord, RowClass, RowRecord, RowStatus, RunRecord } from './record.js';
 import { scanLog } from './log-reader.js';
+import { ReasonTally, type ReasonCount } from './reason-tally.js';
 
 /** The state of one key: its last counting row record, trimmed to what callers use. */
 export interface KeyState {
@@ -36,6 +37,8 @@ export interface LogState {
   readonly duplicates: number;
   /** Invalid records without a key, counted for reports. */
   readonly keylessInvalid: number;
+  /** Their reasons, grouped (bounded). */
+  readonly keylessReasons: readonly ReasonCount[];
   readonly endsWithNewline: boolean;
   readonly warnings: readonly string[];
 }
@@ -71,6 +74,7 @@ export async function foldLog(path: string, options: FoldOptions = {}): Promise<
   const settledLines = new Set<number>();
   let duplicates = 0;
   let keylessInvalid = 0;
+  let keylessReasons = new ReasonTally();
   const scan = await scanLog(path, (record: LogRecord) => {
     if (record.type === 'run') {
       // A new campaign (--force) starts over: the rows of the earlier one say nothing about it.
@@ -79,6 +83,7 @@ export async function foldLog(path: string, options: FoldOptions = {}): Promise<
         settledLines.clear();
         duplicates = 0;
         keylessInvalid = 0;
+        keylessReasons = new ReasonTally();
       }
       runs.push(record);
       const start = Date.parse(record.at);
@@ -94,6 +99,7 @@ export async function foldLog(path: string, options: FoldOptions = {}): Promise<
     }
     if (record.key === null) {
       keylessInvalid++;
+      keylessReasons.add('invalid', record.error);
       settledLines.add(record.line);
       return;
     }
@@ -107,6 +113,7 @@ export async function foldLog(path: string, options: FoldOptions = {}): Promise<
     settledLines,
     duplicates,
     keylessInvalid,
+    keylessReasons: keylessReasons.entries(),
     endsWithNewline: scan.endsWithNewline,
     warnings: scan.warnings,
   };

@@ -1,10 +1,10 @@
 /**
  * Live progress while sending: a bar on stderr when it is a terminal (done/total, rate, ETA,
- * sent/failed), otherwise one status line every 10 s; nothing with --quiet. Notices (slow-downs,
- * pauses) go above the bar.
+ * sent/failed), fitted to the terminal's width on every redraw, otherwise one status line every
+ * 10 s; nothing with --quiet. Notices (slow-downs, pauses) go above the bar.
  */
-import cliProgress from 'cli-progress';
 import { formatDuration } from '../config/parse-duration.js';
+import { progressLine } from './progress-line.js';
 import type { Terminal } from './terminal.js';
 
 /** Counts shown while sending. */
@@ -23,9 +23,6 @@ export interface ProgressView {
   stop(): void;
 }
 
-/** Interval of status lines when stderr is not a terminal. */
-export const STATUS_EVERY_MS = 10_000;
-
 /** What the display shows. */
 export interface ProgressOptions {
   readonly quiet: boolean;
@@ -35,8 +32,12 @@ export interface ProgressOptions {
   readonly extra?: () => string | null;
 }
 
-/** How often the bar re-reads `extra` when no row finishes. */
-const EXTRA_EVERY_MS = 1000;
+/** Interval of status lines when stderr is not a terminal. */
+export const STATUS_EVERY_MS = 10_000;
+/** How often the bar is redrawn. */
+const REDRAW_EVERY_MS = 125;
+/** The span the bar's rate and ETA are measured over (recent pace, not the whole run's). */
+const RATE_SPAN_MS = 10_000;
 
 /** Pick the display for this terminal and these flags. */
 export function createProgress(terminal: Terminal, options: ProgressOptions): ProgressView {
@@ -48,11 +49,6 @@ export function createProgress(terminal: Terminal, options: ProgressOptions): Pr
 
 function quietProgress(terminal: Terminal): ProgressView {
   return { update() {}, notice: (line) => terminal.err.write(`${line}\n`), stop() {} };
-}
-
-function rateOf(done: number, startedAt: number): number {
-  const seconds = (Date.now() - startedAt) / 1000;
-  return seconds > 0 ? done / seconds : 0;
 }
 
 /** One status line (what a non-terminal stderr gets every 10 s). */
@@ -77,50 +73,55 @@ function statusLines(terminal: Terminal, label: string, extra: () => string | nu
   };
 }
 
+/** The recent pace: rows done per second over the last RATE_SPAN_MS. */
+class RecentRate {
+  private readonly samples: { at: number; done: number }[] = [];
+
+  constructor(startedAt: number) {
+    this.samples.push({ at: startedAt, done: 0 });
+  }
+
+  rate(now: number, done: number): number {
+    this.samples.push({ at: now, done });
+    while (this.samples.length > 2 && now - this.samples[1]!.at >= RATE_SPAN_MS) this.samples.shift();
+    const first = this.samples[0]!;
+    const seconds = (now - first.at) / 1000;
+    return seconds > 0 ? (done - first.done) / seconds : 0;
+  }
+}
+
 function barProgress(terminal: Terminal, total: number | null, label: string, extra: () => string | null): ProgressView {
-  const c = terminal.color;
-  const multibar = new cliProgress.MultiBar(
-    {
-      stream: terminal.err,
-      format: `${label} ${c.cyan('{bar}')} {value}/{total} | {speed}/s | ETA {eta_formatted} | ${c.green('sent {sent}')} ${c.red('failed {failed}')} {other}{waiting}`,
-      barCompleteChar: '█',
-      barIncompleteChar: '░',
-      hideCursor: true,
-      clearOnComplete: false,
-      etaBuffer: 200,
-      fps: 8,
-      noTTYOutput: false,
-    },
-    cliProgress.Presets.shades_classic,
-  );
-  let barTotal = total ?? 0;
-  const waiting = () => {
-    const text = extra();
-    return text === null ? '' : ` | ${text}`;
-  };
-  const bar = multibar.create(barTotal, 0, { sent: 0, failed: 0, other: '', speed: '0.0', waiting: waiting() });
+  const stream = terminal.err;
   const startedAt = Date.now();
-  // Rows waiting for their window finish nothing for hours: the bar still says so, and until when.
-  const refresh = setInterval(() => bar.update({ waiting: waiting() }), EXTRA_EVERY_MS);
-  refresh.unref();
+  const pace = new RecentRate(startedAt);
+  let counts: ProgressCounts = { done: 0, sent: 0, failed: 0, other: 0 };
+  let barTotal = total ?? 0;
+  const draw = () => {
+    const rate = pace.rate(Date.now(), counts.done);
+    const etaMs = barTotal > 0 && rate > 0 ? ((barTotal - counts.done) / rate) * 1000 : null;
+    const line = progressLine({ label, ...counts, total: barTotal, rate, etaMs, extra: extra() }, stream.columns ?? 80, terminal.color);
+    stream.write(`\r${line}\x1b[K`);
+  };
+  stream.write('\x1b[?25l');
+  draw();
+  const timer = setInterval(draw, REDRAW_EVERY_MS);
+  timer.unref();
+  let stopped = false;
   return {
-    update(counts) {
-      if (counts.done > barTotal) {
-        barTotal = counts.done;
-        bar.setTotal(barTotal);
-      }
-      bar.update(counts.done, {
-        sent: counts.sent,
-        failed: counts.failed,
-        other: counts.other > 0 ? `other ${counts.other}` : '',
-        speed: rateOf(counts.done, startedAt).toFixed(1),
-        waiting: waiting(),
-      });
+    update(next) {
+      counts = next;
+      if (next.done > barTotal && total !== null) barTotal = next.done;
     },
-    notice: (line) => multibar.log(`${line}\n`),
-    stop: () => {
-      clearInterval(refresh);
-      multibar.stop();
+    notice(line) {
+      stream.write(`\r\x1b[K${line}\n`);
+      if (!stopped) draw();
+    },
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(timer);
+      draw();
+      stream.write('\n\x1b[?25h');
     },
   };
 }

@@ -28,7 +28,7 @@ describe('edge cases', () => {
     const run = await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--json']);
     expect(run.code).toBe(3);
     expect((JSON.parse(run.stdout) as { retryCommand: string }).retryCommand).toMatch(/^herald retry .*results\.jsonl --all$/);
-    expect(run.stderr).toMatch(/retry +herald retry .* --all/);
+    expect(run.stderr).toMatch(/next +herald retry .* --all/);
     const retried = await runHerald(['retry', log]);
     expect(retried.code).toBe(0);
     expect(retried.stderr).toContain('its 3 failed rows failed for good (add --all to send them again)');

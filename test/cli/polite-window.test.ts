@@ -69,7 +69,7 @@ describe('herald send --window', () => {
     expect(first.code, first.stderr).toBe(75);
     expect(first.stderr).toContain('herald: paused: --not-after 20:10 (2026-06-01 20:10 Asia/Shanghai) reached');
     expect(first.stderr).toMatch(/waiting +\d+ +left waiting for their window: no record yet, --resume sends them/);
-    expect(first.stderr).toContain(`resume     herald send ${csv} --channel webhook`);
+    expect(first.stderr).toContain(`next       herald send ${csv} --channel webhook`);
     const log = `${csv}.results.jsonl`;
     const recorded = lastByKey(log);
     // Sends in flight finished; rows not sent have no record at all.

@@ -57,6 +57,8 @@ describe('faults and retries', () => {
     const result = await done;
     expect(result.code).toBe(130);
     expect(result.stderr).toMatch(/sends failed: pausing/);
+    // The warning names what the failures were.
+    expect(result.stderr).toMatch(/most failed with 503 \(.*answered 503/);
     // Without the breaker 4 connections would have burnt hundreds of rows in 2.5 s.
     expect(sink.requests.length).toBeLessThan(60);
   });

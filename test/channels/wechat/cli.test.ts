@@ -115,7 +115,7 @@ describe('herald send --channel wechat', () => {
     expect(lastByKey(LOG()).get(ids[4]!)).toMatchObject({ code: '43004' });
   });
 
-  it('records answers lost to a timeout in-doubt by default (WeChat cannot be asked), and herald retry finishes them without a second message', async () => {
+  it('records answers lost to a timeout in-doubt by default (WeChat cannot be asked); herald retry leaves them, saying so, and --in-doubt resend finishes them without a second message', async () => {
     const server = await setUp({ delayRate: 0.1, delay: 3000 });
     const run = await herald(['send', csv(openids(200)), ...TEMPLATE_ARGS, '--timeout', '1500ms', '--concurrency', '16'], server.env);
     expect(run.code).toBe(3);
@@ -124,7 +124,12 @@ describe('herald send --channel wechat', () => {
     expect(states['sent/ok']).toBe(200 - server.counters.delayed);
     expect(server.counters.delayed).toBeGreaterThan(5);
     expect(server.counters.duplicates).toBe(0);
-    const retried = await herald(['retry', LOG(), '--quiet'], { ...server.env });
+    // They may already be delivered: a plain retry leaves them and says how to send them anyway.
+    const left = await herald(['retry', LOG()], { ...server.env });
+    expect(left.code, left.stderr).toBe(0);
+    expect(left.stderr).toContain(`left ${server.counters.delayed} rows in doubt (they may already be delivered`);
+    expect(left.stderr).toContain('--in-doubt resend sends them anyway');
+    const retried = await herald(['retry', LOG(), '--in-doubt', 'resend', '--quiet'], { ...server.env });
     expect(retried.code, retried.stderr).toBe(0);
     expect(countStates(LOG())).toEqual({ 'sent/ok': 200 });
     expect(server.counters).toMatchObject({ deliveries: 200, deliveredTwice: 0 });
