@@ -16,7 +16,7 @@ import { warn } from '../ui/terminal.js';
 import type { CommandIO } from './command-io.js';
 import { countInputRows } from './input-rows.js';
 import { resumeLineOf } from './resume-line.js';
-import { shellLine } from './shell-words.js';
+import { shellLine } from '../render/shell-words.js';
 
 /** What --rows, --format and --html ask for, checked before the log is read. */
 interface Outputs {

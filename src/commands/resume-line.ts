@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import { findChannel } from '../channels/registry.js';
 import type { RunRecord } from '../results/record.js';
 import { addChannelFlags, addFlowFlags, addInputFlags, addLogFlags, addOutputFlags } from './flags.js';
-import { shellLine } from './shell-words.js';
+import { shellLine } from '../render/shell-words.js';
 
 /**
  * Settings a resume command leaves out: the run's own (a --limit is what left rows behind, a

@@ -24,7 +24,7 @@ import { renderRunEnd } from '../ui/run-end.js';
 import { terminalObserver } from '../ui/run-observer.js';
 import { warn } from '../ui/terminal.js';
 import type { CommandIO } from './command-io.js';
-import { shellLine } from './shell-words.js';
+import { shellLine } from '../render/shell-words.js';
 
 /** Run `herald retry`; `given` holds only the flags typed on this command line. */
 export async function retryCommand(logArg: string, given: Readonly<Record<string, unknown>>, io: CommandIO): Promise<ExitCode> {

@@ -28,7 +28,7 @@ import type { CommandIO } from './command-io.js';
 import { dryRun } from './dry-run.js';
 import { checkSampling } from './sampling.js';
 import { testSend } from './test-send.js';
-import { shellLine } from './shell-words.js';
+import { shellLine } from '../render/shell-words.js';
 
 /** The default log path for an input. */
 export function defaultLogPath(input: string): string {

@@ -21,7 +21,7 @@ import { renderRunEnd } from '../ui/run-end.js';
 import { terminalObserver } from '../ui/run-observer.js';
 import { warn } from '../ui/terminal.js';
 import type { CommandIO } from './command-io.js';
-import { shellLine } from './shell-words.js';
+import { shellLine } from '../render/shell-words.js';
 
 /** Flags that make a run a test, with whether they take a value. */
 const TEST_FLAGS: ReadonlyMap<string, boolean> = new Map([['--test-to', true], ['--sample', true], ['--limit', true]]);

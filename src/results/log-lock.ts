@@ -7,7 +7,7 @@
 import { linkSync, lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { hostname } from 'node:os';
-import { shellQuote } from '../commands/shell-words.js';
+import { shellQuote } from '../render/shell-words.js';
 import { ConfigError, LogRefusedError } from '../errors.js';
 import { holderRuns, parseHolder, pidRuns, processStart, type LockHolder } from './lock-holder.js';
 

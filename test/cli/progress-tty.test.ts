@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { HERALD } from '../helpers/cli.js';
 import { writeCsv } from '../helpers/files.js';
 import { useWorkspace } from '../helpers/workspace.js';
-import { shellLine } from '../../src/commands/shell-words.js';
+import { shellLine } from '../../src/render/shell-words.js';
 
 const ws = useWorkspace();
 const ESC = String.fromCharCode(27);
