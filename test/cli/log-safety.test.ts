@@ -17,7 +17,7 @@ describe('overlapping runs', () => {
     const log = `${csv}.results.jsonl`;
     const args = ['send', csv, '--channel', 'webhook', '--url', sink.url, '--resume', '--quiet'];
     // The first run holds the lock and waits (a test-only hook) before it looks at the log.
-    const first = spawnHerald(args, { env: { HERALD_TEST_DELAY_AFTER_LOCK_MS: '1500' } });
+    const first = spawnHerald(args, { env: { HERALD_TEST_DELAY_AFTER_LOCK_MS: '5000' } });
     const firstDone = finished(first);
     await waitFor(() => existsSync(`${log}.lock`), 'the first run to take the lock');
     const second = await runHerald(args);
