@@ -44,10 +44,11 @@ function finalsPerKey(log: string): Map<string, number> {
   return finals;
 }
 
-function expectEverySentOnce(log: string, rows: number): void {
+/** Every row ends sent, with one final record (`retried` rows have two: their failure, then the retry's). */
+function expectEverySentOnce(log: string, rows: number, retried = 0): void {
   const finals = finalsPerKey(log);
   expect(finals.size).toBe(rows);
-  expect([...finals.values()].every((n) => n === 1)).toBe(true);
+  expect([...finals.values()].filter((n) => n !== 1)).toEqual(Array.from({ length: retried }, () => 2));
   const last = new Map(rowRecords(log).map((r) => [String(r.key), r]));
   expect([...last.values()].filter((r) => r.status !== 'sent')).toEqual([]);
 }
@@ -133,6 +134,25 @@ describe('herald worker and herald send --queue', () => {
     expect(seen).not.toContain(token);
     expect(JSON.stringify(rowRecords(`${csv}.results.jsonl`))).not.toContain(token);
     expect(result.stderr).not.toContain(token);
+  });
+
+  it('herald retry --queue sends a log\'s failures through the workers; a worker stopped with SIGINT exits 130', async () => {
+    // The first attempt of every fourth row fails for good this run (--retries 0), then succeeds.
+    const sink = await ws.startSink((request) => ((JSON.parse(request.body) as { id: string }).id.endsWith('3') && request.n <= 40 ? { status: 503 } : { status: 200 }));
+    const csv = writeCsv(ws.dir, 40);
+    const log = `${csv}.results.jsonl`;
+    startWorkers(1);
+    const first = await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--retries', '0', '--queue', redis.url, '--quiet']);
+    expect(first.code, first.stderr).toBe(3);
+    const failed = [...new Map(rowRecords(log).map((r) => [String(r.key), r])).values()].filter((r) => r.status === 'failed');
+    expect(failed.length).toBeGreaterThan(0);
+    const retried = await runHerald(['retry', log, '--queue', redis.url, '--quiet']);
+    expect(retried.code, retried.stderr).toBe(0);
+    expectEverySentOnce(log, 40, failed.length);
+    const worker = workers[0]!;
+    const exited = finished(worker);
+    worker.kill('SIGINT');
+    expect((await exited).code).toBe(130);
   });
 
   it('a worker with --metrics-port serves Prometheus metrics on 127.0.0.1: rows sent by channel, status, class and code', async () => {
