@@ -2,7 +2,7 @@
  * What becomes of a row after an attempt that failed without being final (retryable, throttled,
  * or with an unknown outcome): recorded failed with a class, or waiting for another attempt at a
  * given time. A decision with the clock and the random source passed in; it updates the row's
- * attempt bookkeeping (first unknown attempt, doubt, throttled count) as the dispatcher's record.
+ * attempt bookkeeping (first unknown attempt, doubt, throttled count) as the send loop's record.
  */
 import type { SendResult } from '../channels/channel.js';
 import type { RowClass } from '../results/record.js';

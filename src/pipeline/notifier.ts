@@ -1,4 +1,4 @@
-/** Wakes the dispatcher when something it waits for may have changed (a send finished, a retry was queued, a stop). */
+/** Wakes the send loop when something it waits for may have changed (a send finished, a retry was queued, a stop). */
 
 /** A broadcast wake-up: `wait()` resolves on the next `notify()`. */
 export class Notifier {

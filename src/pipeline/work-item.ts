@@ -1,4 +1,4 @@
-/** What flows from the planners to the dispatcher: rows to send, and records to write as they are. */
+/** What flows from the planners to the send loop: rows to send, and records to write as they are. */
 import type { RowFields } from '../input/row.js';
 import type { RowRecord } from '../results/record.js';
 
