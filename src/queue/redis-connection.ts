@@ -47,13 +47,21 @@ export function redisWhere(options: RedisOptions): string {
 /** Open a connection and check it answers; throws ConfigError naming the server when it does not. */
 export async function connectRedis(options: RedisOptions, flag: string): Promise<Redis> {
   const client = new Redis({ ...options, lazyConnect: true, retryStrategy: () => null });
+  // Errors reach the commands that fail; an 'error' event without a listener would print a stack.
+  let last: Error | null = null;
+  client.on('error', (error: Error) => (last = error));
   try {
     await client.connect();
     await client.ping();
   } catch (error) {
     client.disconnect();
-    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new ConfigError(`${flag}: cannot reach Redis at ${redisWhere(options)} (${reason}); is redis-server running there${options.password ? '' : `, and does it need ${REDIS_PASSWORD_VARIABLE}`}?`);
+    const cause = (last ?? error) as NodeJS.ErrnoException;
+    const message = cause.message.split('\n')[0]!;
+    if (/NOAUTH|WRONGPASS|invalid password|AUTH/i.test(message)) {
+      const fix = options.password ? `check ${REDIS_PASSWORD_VARIABLE}` : `set ${REDIS_PASSWORD_VARIABLE}`;
+      throw new ConfigError(`${flag}: Redis at ${redisWhere(options)} refused the login (${message.split(' ')[0]}): ${fix}`);
+    }
+    throw new ConfigError(`${flag}: cannot reach Redis at ${redisWhere(options)} (${cause.code ?? message.slice(0, 120)}); is redis-server running there?`);
   }
   // Connected: from now on, reconnect after a blip instead of failing every command.
   client.options.retryStrategy = (times: number) => Math.min(times * 200, 2000);

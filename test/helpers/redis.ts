@@ -38,17 +38,18 @@ function accepts(port: number): Promise<boolean> {
 }
 
 /** Start redis-server; throws naming the install command when it is missing. */
-export async function startRedis(): Promise<TestRedis> {
+export async function startRedis(options: { password?: string } = {}): Promise<TestRedis> {
   if (spawnSync('redis-server', ['--version']).error) {
     throw new Error('redis-server is not installed: apt-get update && apt-get install -y redis-server (bash .ci/run does it)');
   }
   const port = await freePort();
-  const server: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], { stdio: 'ignore' });
+  const auth = options.password === undefined ? [] : ['--requirepass', options.password];
+  const server: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes', ...auth], { stdio: 'ignore' });
   for (let attempt = 0; !(await accepts(port)); attempt++) {
     if (attempt > 100) throw new Error(`redis-server did not start on port ${port}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  const client = new Redis({ host: '127.0.0.1', port, maxRetriesPerRequest: 3 });
+  const client = new Redis({ host: '127.0.0.1', port, maxRetriesPerRequest: 3, ...(options.password === undefined ? {} : { password: options.password }) });
   await client.ping();
   return {
     url: `redis://127.0.0.1:${port}/0`,

@@ -169,6 +169,36 @@ describe('herald worker and herald send --queue', () => {
     expect(text).toContain('herald_sends_in_flight 0');
   });
 
+  it('Redis problems are one line (exit 2): nobody listening, a login needed, a password in the URL; HERALD_REDIS_PASSWORD logs in', async () => {
+    const closed = `redis://127.0.0.1:${await freePort()}`;
+    for (const args of [['worker', closed], ['send', writeCsv(ws.dir, 2), '--channel', 'webhook', '--url', 'http://127.0.0.1:9/h', '--queue', closed]]) {
+      const result = await runHerald(args);
+      expect(result.code).toBe(2);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.stderr).toMatch(/cannot reach Redis at 127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
+    }
+    const locked = await startRedis({ password: 'pw-5ec2e7' });
+    try {
+      const refused = await runHerald(['worker', locked.url]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/refused the login \(NOAUTH\): set HERALD_REDIS_PASSWORD/);
+      const inUrl = await runHerald(['worker', locked.url.replace('//', '//:pw-5ec2e7@')]);
+      expect(inUrl.code).toBe(2);
+      expect(inUrl.stderr).toMatch(/put it in HERALD_REDIS_PASSWORD/);
+      const worker = spawnHerald(['worker', locked.url], { env: { HERALD_REDIS_PASSWORD: 'pw-5ec2e7' } });
+      let said = '';
+      worker.stderr!.on('data', (chunk: Buffer) => (said += chunk.toString()));
+      const done = finished(worker);
+      await waitFor(() => said.includes('serving campaigns'), 'the worker to log in');
+      worker.kill('SIGINT');
+      const result = await done;
+      expect(result.code, result.stderr).toBe(130);
+      expect(result.stderr).toContain('serving campaigns queued on');
+    } finally {
+      await locked.stop();
+    }
+  });
+
   it('a worker without the channel\'s secret stops the campaign (exit 1) naming the missing variable', async () => {
     const sink = await ws.startSink();
     const csv = writeCsv(ws.dir, 20);
