@@ -4,32 +4,14 @@
  * opens, on a test clock that runs fast), a deadline pauses every worker (exit 75) and --resume
  * finishes the job.
  */
-import type { ChildProcess } from 'node:child_process';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runHerald, spawnHerald } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { runHerald } from '../helpers/cli.js';
 import { rowRecords, writeCsv } from '../helpers/files.js';
-import { startRedis, type TestRedis } from '../helpers/redis.js';
+import { useWorkers } from '../helpers/workers.js';
 import { useWorkspace } from '../helpers/workspace.js';
 
 const ws = useWorkspace();
-let redis: TestRedis;
-let workers: ChildProcess[] = [];
-
-beforeAll(async () => {
-  redis = await startRedis();
-}, 30_000);
-afterAll(async () => {
-  await redis.stop();
-});
-afterEach(async () => {
-  for (const worker of workers) worker.kill('SIGKILL');
-  workers = [];
-  await redis.client.flushall();
-});
-
-function startWorkers(count: number, env: Record<string, string> = {}): void {
-  for (let i = 0; i < count; i++) workers.push(spawnHerald(['worker', redis.url, '--stall-timeout', '2s'], { env }));
-}
+const pool = useWorkers();
 
 function finals(log: string): Record<string, unknown>[] {
   return rowRecords(log).filter((r) => r.status !== 'pending');
@@ -39,8 +21,8 @@ describe('sending politely through workers', () => {
   it('--quota holds for the campaign as a whole: two workers send 30 of 100 rows, exit 75, and say when the next period starts', async () => {
     const sink = await ws.startSink();
     const csv = writeCsv(ws.dir, 100);
-    startWorkers(2);
-    const result = await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--quota', '30/h', '--tz', 'UTC', '--queue', redis.url]);
+    pool.start(2);
+    const result = await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--quota', '30/h', '--tz', 'UTC', '--queue', pool.redis.url]);
     expect(result.code, result.stderr).toBe(75);
     expect(result.stderr).toMatch(/--quota 30\/h reached/);
     expect(sink.requests).toHaveLength(30);
@@ -52,8 +34,8 @@ describe('sending politely through workers', () => {
     const csv = writeCsv(ws.dir, 20);
     // The workers' clock starts two seconds before 20:00 in Shanghai and runs ten times faster.
     const clock = { HERALD_TEST_NOW: '2026-06-01T19:59:58+08:00', HERALD_TEST_CLOCK_SPEED: '10' };
-    startWorkers(2, clock);
-    const result = await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--window', '20:00-22:00', '--tz', 'Asia/Shanghai', '--queue', redis.url], { env: clock });
+    pool.start(2, clock);
+    const result = await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--window', '20:00-22:00', '--tz', 'Asia/Shanghai', '--queue', pool.redis.url], { env: clock });
     expect(result.code, result.stderr).toBe(0);
     const sent = finals(`${csv}.results.jsonl`);
     expect(sent).toHaveLength(20);
@@ -66,10 +48,10 @@ describe('sending politely through workers', () => {
     const sink = await ws.startSink();
     const csv = writeCsv(ws.dir, 200);
     const log = `${csv}.results.jsonl`;
-    startWorkers(2);
+    pool.start(2);
     // Some rows usually go before the deadline; on a loaded machine none may, and the pause holds all the same.
     const deadline = new Date(Date.now() + 5000).toISOString();
-    const args = ['send', csv, '--channel', 'webhook', '--url', sink.url, '--rate', '25/s', '--queue', redis.url];
+    const args = ['send', csv, '--channel', 'webhook', '--url', sink.url, '--rate', '25/s', '--queue', pool.redis.url];
     const paused = await runHerald([...args, '--not-after', deadline]);
     expect(paused.code, paused.stderr).toBe(75);
     expect(paused.stderr).toContain('--resume');

@@ -3,39 +3,15 @@
  * rate for the campaign as a whole, a worker or the send process killed (-9) mid-run, a throttling
  * storm slowing every worker, secrets that never reach Redis, a worker without the channel's secret.
  */
-import type { ChildProcess } from 'node:child_process';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { finished, runHerald, spawnHerald, waitFor } from '../helpers/cli.js';
 import { rowRecords, writeCsv } from '../helpers/files.js';
-import { freePort, startRedis, type TestRedis } from '../helpers/redis.js';
+import { freePort, startRedis } from '../helpers/redis.js';
+import { useWorkers } from '../helpers/workers.js';
 import { useWorkspace } from '../helpers/workspace.js';
 
 const ws = useWorkspace();
-let redis: TestRedis;
-let workers: ChildProcess[] = [];
-
-beforeAll(async () => {
-  redis = await startRedis();
-}, 30_000);
-afterAll(async () => {
-  await redis.stop();
-});
-afterEach(async () => {
-  for (const worker of workers) worker.kill('SIGKILL');
-  workers = [];
-  await redis.client.flushall();
-});
-
-/** Start `count` workers (a short stall timeout: a dead worker's rows are taken over in seconds). */
-function startWorkers(count: number, env: Record<string, string | undefined> = {}): { stderr: () => string } {
-  let stderr = '';
-  for (let i = 0; i < count; i++) {
-    const worker = spawnHerald(['worker', redis.url, '--stall-timeout', '2s'], { env });
-    worker.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    workers.push(worker);
-  }
-  return { stderr: () => stderr };
-}
+const pool = useWorkers();
 
 /** Final records per key in a log: every row must have exactly one. */
 function finalsPerKey(log: string): Map<string, number> {
@@ -57,16 +33,16 @@ describe('herald worker and herald send --queue', () => {
   it('three workers deliver every row once, at the campaign\'s rate (not three times it), and leave Redis clean', async () => {
     const sink = await ws.startSink();
     const csv = writeCsv(ws.dir, 300);
-    const pool = startWorkers(3);
-    const result = await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--rate', '100/s', '--queue', redis.url, '--quiet']);
+    const started = pool.start(3);
+    const result = await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--rate', '100/s', '--queue', pool.redis.url, '--quiet']);
     expect(result.code, result.stderr).toBe(0);
     expectEverySentOnce(`${csv}.results.jsonl`, 300);
     expect(new Set(sink.requests.map((r) => r.headers['idempotency-key'])).size).toBe(300);
     // 300 rows at 100/s cannot arrive in less than ~3 s; three workers each at the rate would take 1.
     const span = sink.requests.at(-1)!.at - sink.requests[0]!.at;
     expect(span).toBeGreaterThan(2500);
-    await waitFor(() => (pool.stderr().match(/joined campaign/g) ?? []).length === 3, 'every worker to have joined');
-    expect(await redis.client.keys('herald:c:*')).toEqual([]);
+    await waitFor(() => (started.stderr().match(/joined campaign/g) ?? []).length === 3, 'every worker to have joined');
+    expect(await pool.redis.client.keys('herald:c:*')).toEqual([]);
   });
 
   it('a worker killed with -9 mid-run: its rows are taken over, and every row ends sent exactly once in the log', async () => {
@@ -75,11 +51,11 @@ describe('herald worker and herald send --queue', () => {
       return { status: 200 };
     });
     const csv = writeCsv(ws.dir, 400);
-    startWorkers(2);
-    const send = spawnHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--queue', redis.url, '--quiet', '--concurrency', '8']);
+    pool.start(2);
+    const send = spawnHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--queue', pool.redis.url, '--quiet', '--concurrency', '8']);
     const done = finished(send);
     await waitFor(() => sink.requests.length >= 50, 'the first sends');
-    workers[0]!.kill('SIGKILL');
+    pool.workers[0]!.kill('SIGKILL');
     const result = await done;
     expect(result.code, result.stderr).toBe(0);
     expectEverySentOnce(`${csv}.results.jsonl`, 400);
@@ -93,8 +69,8 @@ describe('herald worker and herald send --queue', () => {
     });
     const csv = writeCsv(ws.dir, 400);
     const log = `${csv}.results.jsonl`;
-    startWorkers(2);
-    const args = ['send', csv, '--channel', 'webhook', '--url', sink.url, '--queue', redis.url, '--quiet'];
+    pool.start(2);
+    const args = ['send', csv, '--channel', 'webhook', '--url', sink.url, '--queue', pool.redis.url, '--quiet'];
     const send = spawnHerald(args);
     const done = finished(send);
     await waitFor(() => sink.requests.length >= 100, 'the first sends');
@@ -110,8 +86,8 @@ describe('herald worker and herald send --queue', () => {
     // The receiver refuses most requests for a while, then recovers.
     const sink = await ws.startSink((request) => (request.n <= 120 && request.n % 4 !== 0 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200 }));
     const csv = writeCsv(ws.dir, 200);
-    startWorkers(2);
-    const result = await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--rate', '200/s', '--queue', redis.url]);
+    pool.start(2);
+    const result = await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--rate', '200/s', '--queue', pool.redis.url]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/provider is throttling/);
     expectEverySentOnce(`${csv}.results.jsonl`, 200);
@@ -122,12 +98,12 @@ describe('herald worker and herald send --queue', () => {
     let seen = '';
     const sink = await ws.startSink(async () => {
       // While rows are in flight, everything herald keeps in Redis is looked at.
-      if (seen === '') seen = await redis.dump();
+      if (seen === '') seen = await pool.redis.dump();
       return { status: 200 };
     });
     const csv = writeCsv(ws.dir, 50);
-    startWorkers(2, { TOKEN: token });
-    const result = await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--header', 'Authorization: Bearer ${TOKEN}', '--queue', redis.url], { env: { TOKEN: undefined } });
+    pool.start(2, { TOKEN: token });
+    const result = await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--header', 'Authorization: Bearer ${TOKEN}', '--queue', pool.redis.url], { env: { TOKEN: undefined } });
     expect(result.code, result.stderr).toBe(0);
     expect(sink.requests.every((r) => r.headers.authorization === `Bearer ${token}`)).toBe(true);
     expect(seen).toContain('herald:c:');
@@ -141,15 +117,15 @@ describe('herald worker and herald send --queue', () => {
     const sink = await ws.startSink((request) => ((JSON.parse(request.body) as { id: string }).id.endsWith('3') && request.n <= 40 ? { status: 503 } : { status: 200 }));
     const csv = writeCsv(ws.dir, 40);
     const log = `${csv}.results.jsonl`;
-    startWorkers(1);
-    const first = await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--retries', '0', '--queue', redis.url, '--quiet']);
+    pool.start(1);
+    const first = await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--retries', '0', '--queue', pool.redis.url, '--quiet']);
     expect(first.code, first.stderr).toBe(3);
     const failed = [...new Map(rowRecords(log).map((r) => [String(r.key), r])).values()].filter((r) => r.status === 'failed');
     expect(failed.length).toBeGreaterThan(0);
-    const retried = await runHerald(['retry', log, '--queue', redis.url, '--quiet']);
+    const retried = await runHerald(['retry', log, '--queue', pool.redis.url, '--quiet']);
     expect(retried.code, retried.stderr).toBe(0);
     expectEverySentOnce(log, 40, failed.length);
-    const worker = workers[0]!;
+    const worker = pool.workers[0]!;
     const exited = finished(worker);
     worker.kill('SIGINT');
     expect((await exited).code).toBe(130);
@@ -159,9 +135,9 @@ describe('herald worker and herald send --queue', () => {
     const sink = await ws.startSink();
     const csv = writeCsv(ws.dir, 20);
     const port = await freePort();
-    const worker = spawnHerald(['worker', redis.url, '--metrics-port', String(port)]);
-    workers.push(worker);
-    const result = await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--queue', redis.url, '--quiet']);
+    const worker = spawnHerald(['worker', pool.redis.url, '--metrics-port', String(port)]);
+    pool.workers.push(worker);
+    const result = await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--queue', pool.redis.url, '--quiet']);
     expect(result.code, result.stderr).toBe(0);
     const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     expect(text).toContain('herald_sends_total{channel="webhook",status="sent",class="ok",code="200"} 20');
@@ -202,8 +178,8 @@ describe('herald worker and herald send --queue', () => {
   it('a worker without the channel\'s secret stops the campaign (exit 1) naming the missing variable', async () => {
     const sink = await ws.startSink();
     const csv = writeCsv(ws.dir, 20);
-    startWorkers(1, { TOKEN: undefined });
-    const result = await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--header', 'Authorization: Bearer ${TOKEN}', '--queue', redis.url], { env: { TOKEN: 'only-the-sender-has-it' } });
+    pool.start(1, { TOKEN: undefined });
+    const result = await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--header', 'Authorization: Bearer ${TOKEN}', '--queue', pool.redis.url], { env: { TOKEN: 'only-the-sender-has-it' } });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/TOKEN/);
     expect(result.stderr).toContain('--resume');
