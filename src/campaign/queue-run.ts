@@ -21,7 +21,7 @@ import { packCampaign } from '../queue/campaign-config.js';
 import { campaignStopOf, clearStop, readStop, stopReasonOf, writeStop } from '../queue/control.js';
 import { Enqueuer } from '../queue/enqueuer.js';
 import { BULL_PREFIX, CAMPAIGNS_CHANNEL, CAMPAIGNS_KEY, campaignKeys, type CampaignKeys } from '../queue/keys.js';
-import { bullConnection, connectRedis } from '../queue/redis-connection.js';
+import { bullConnection, connectRedis, redisWhere } from '../queue/redis-connection.js';
 import { RemoteGovernor, type RemoteChange } from '../queue/remote-governor.js';
 import { ResultReader, type FinishedRow } from '../queue/result-reader.js';
 import { SharedBucket } from '../queue/shared-bucket.js';
@@ -37,6 +37,8 @@ import { isStaleRecord } from './stale-record.js';
 const WATCH_MS = 250;
 /** Results read from the stream at once. */
 const READ_COUNT = 500;
+/** How long rows may wait untaken before the user hears that no worker serves the campaign. */
+const NO_WORKER_NOTICE_MS = 10_000;
 
 /** Everything a run through workers needs. */
 export interface QueueCampaignRun extends RunIdentity {
@@ -64,6 +66,10 @@ class Coordinator {
   unforgotten: FinishedRow[] = [];
   /** Rows this run let through its gates and has not seen finish (what a quota counts in flight). */
   readonly admittedKeys = new Set<string>();
+  /** When the first rows were queued (0: none yet), to say so when no worker takes them. */
+  firstQueuedAt = 0;
+  /** Whether any result arrived, or the user was told that none did. */
+  heardFromWorkers = false;
 
   constructor(
     readonly redis: Redis,
@@ -117,7 +123,7 @@ export async function runQueueCampaign(run: QueueCampaignRun, observer: RunObser
     await publish(run, redis, keys, bucket);
     await log.writer.commit();
     observer.started(() => ({ waitingForGate: { rows: 0, until: null } }));
-    watcher = setInterval(() => void watch(run, state, governor, reader), WATCH_MS);
+    watcher = setInterval(() => void watch(run, state, governor, reader, observer), WATCH_MS);
     const reading = readResults(run, state, reader, governor, observer);
     await enqueueRows(run, state, observer);
     await finish(state, queue, settings.graceMs);
@@ -162,6 +168,7 @@ async function enqueueRows(run: QueueCampaignRun, state: Coordinator, observer: 
       }
     }
     if (state.log.writer.backlogged) await state.log.writer.commit();
+    if (sends.length > 0) state.firstQueuedAt ||= Date.now();
     await enqueueAdmitted(run, state, sends);
   }
   await state.log.writer.commit();
@@ -207,6 +214,7 @@ async function readResults(run: QueueCampaignRun, state: Coordinator, reader: Re
     const entries = await reader.read(READ_COUNT, 200);
     if (entries.length === 0) continue;
     state.lastResultAt = Date.now();
+    state.heardFromWorkers = true;
     const finals: RowRecord[] = [];
     for (const { record } of entries) {
       if (record === null || record.type !== 'row' || record.key === null) continue;
@@ -229,8 +237,12 @@ async function readResults(run: QueueCampaignRun, state: Coordinator, reader: Re
 }
 
 /** Every quarter second: a stop set by a worker (or the governor's verdict), and the governor's recovery. */
-async function watch(run: QueueCampaignRun, state: Coordinator, governor: RemoteGovernor, reader: ResultReader): Promise<void> {
+async function watch(run: QueueCampaignRun, state: Coordinator, governor: RemoteGovernor, reader: ResultReader, observer: RunObserver): Promise<void> {
   try {
+    if (!state.heardFromWorkers && state.firstQueuedAt > 0 && Date.now() - state.firstQueuedAt > NO_WORKER_NOTICE_MS) {
+      state.heardFromWorkers = true;
+      observer.notice(`no worker has taken a row for ${NO_WORKER_NOTICE_MS / 1000} s: start one on a sending machine with: herald worker redis://${redisWhere(run.redis)}`, 'warning');
+    }
     const pause = gatesPauseReason(run.gates ?? [], (run.clock?.now ?? Date.now)());
     if (pause && !state.done) state.stop({ kind: 'paused', pause });
     await governor.tick();

@@ -6,6 +6,8 @@
  */
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { KeySet } from '../pipeline/key-set.js';
+import { hash64 } from '../pipeline/string-hash.js';
 import type { SendItem } from '../pipeline/work-item.js';
 import type { CampaignKeys } from './keys.js';
 import { rowJobData } from './row-job.js';
@@ -17,8 +19,8 @@ export const QUEUE_WINDOW = 2000;
 export class Enqueuer {
   /** Keys of rows queued or in flight whose final record the log does not hold yet. */
   private readonly outstanding = new Set<string>();
-  /** Keys whose final record reached the log during this run. */
-  private readonly finished = new Set<string>();
+  /** Keys whose final record reached the log during this run (hashed: a resumed campaign may be large). */
+  private readonly finished = new KeySet();
   private waiters: (() => void)[] = [];
 
   constructor(
@@ -50,7 +52,8 @@ export class Enqueuer {
           this.outstanding.add(item.key);
           return false;
         }
-        return !this.finished.has(item.key);
+        const { hi, lo } = hash64(item.key);
+        return !this.finished.has(hi, lo);
       });
     }
     while (this.outstanding.size + rows.length > this.window && this.outstanding.size > 0 && !stopped()) {
@@ -64,7 +67,10 @@ export class Enqueuer {
   /** A row's final record reached the log. */
   finish(key: string): void {
     this.outstanding.delete(key);
-    if (this.resuming) this.finished.add(key);
+    if (this.resuming) {
+      const { hi, lo } = hash64(key);
+      this.finished.add(hi, lo);
+    }
     this.wake();
   }
 
