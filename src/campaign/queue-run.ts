@@ -124,8 +124,10 @@ export async function runQueueCampaign(run: QueueCampaignRun, observer: RunObser
     await log.writer.commit();
     observer.started(() => ({ waitingForGate: { rows: 0, until: null } }));
     watcher = setInterval(() => void watch(run, state, governor, reader, observer), WATCH_MS);
-    const reading = readResults(run, state, reader, governor, observer);
-    await enqueueRows(run, state, observer);
+    // A Redis failure on either side stops the campaign (exit 1); the other side winds down.
+    const failed = (what: string) => (error: unknown) => state.stop({ kind: 'error', detail: `${what} Redis failed: ${(error as Error).message}` });
+    const reading = readResults(run, state, reader, governor, observer).catch(failed('reading results from'));
+    await enqueueRows(run, state, observer).catch(failed('queueing rows in'));
     await finish(state, queue, settings.graceMs);
     await reading;
     if (!state.stopped) await cleanUp(redis, keys, queue);
