@@ -1,8 +1,8 @@
 /**
  * The progress bar's one line, fitted to the terminal's width: the counts (done/total, sent,
  * failed) are never cut; when the line is too long the bar shrinks first, then the extra text,
- * the ETA and the rate go, then the bar itself. Widths are measured on the text before it is
- * coloured (escape codes take no columns). Pure.
+ * the ETA and the rate go, then the bar itself. Colour codes are counted as characters (what
+ * cli-progress cuts by), so the line fits with colour on too. Pure.
  */
 import { formatDuration } from '../config/parse-duration.js';
 import type { Paint } from './terminal.js';
@@ -43,9 +43,18 @@ function bar(width: number, done: number, total: number): string {
   return '█'.repeat(filled) + '░'.repeat(width - filled);
 }
 
-/** The visible width of parts joined by single spaces. */
+/**
+ * The width of parts joined by single spaces, colour codes counted as characters: cli-progress
+ * cuts its last line at that many (string) characters, so a line that fits by this measure is
+ * never cut, with colour on or off.
+ */
 function width(parts: readonly Part[]): number {
-  return parts.reduce((sum, part) => sum + [...part.text].length, 0) + Math.max(0, parts.length - 1);
+  return parts.reduce((sum, part) => sum + [...part.text].length + (part.paint ? codesOf(part.paint) : 0), 0) + Math.max(0, parts.length - 1);
+}
+
+/** How many characters a paint's colour codes add (0 with colour off). */
+function codesOf(paint: (text: string) => string): number {
+  return paint('x').length - 1;
 }
 
 /** What a layout keeps besides the counts, richest first: the first that fits is drawn. */
@@ -79,7 +88,8 @@ export function progressLine(state: LineState, columns: number, paint: Paint): s
     const spare = room - width([...before, ...after]);
     if (spare < 0) continue;
     if (!layout.bar) return paintParts([...before, ...after]);
-    const barWidth = Math.min(MAX_BAR, spare - 1);
+    // The bar's own colour codes take room too.
+    const barWidth = Math.min(MAX_BAR, spare - 1 - codesOf(paint.cyan));
     if (barWidth >= MIN_BAR) return paintParts([...before, { text: bar(barWidth, state.done, state.total), paint: paint.cyan }, ...after]);
   }
   return paintParts([done, ...counts]);

@@ -3,6 +3,7 @@
  * sent/failed), fitted to the terminal's width on every redraw, otherwise one status line every
  * 10 s; nothing with --quiet. Notices (slow-downs, pauses) go above the bar.
  */
+import cliProgress from 'cli-progress';
 import { formatDuration } from '../config/parse-duration.js';
 import { progressLine } from './progress-line.js';
 import type { Terminal } from './terminal.js';
@@ -90,38 +91,37 @@ class RecentRate {
   }
 }
 
+/**
+ * The bar, drawn by cli-progress: the line it draws is herald's own (progressLine), fitted to the
+ * terminal's width measured without colour codes, so cli-progress never has to cut it.
+ */
 function barProgress(terminal: Terminal, total: number | null, label: string, extra: () => string | null): ProgressView {
   const stream = terminal.err;
-  const startedAt = Date.now();
-  const pace = new RecentRate(startedAt);
+  const pace = new RecentRate(Date.now());
   let counts: ProgressCounts = { done: 0, sent: 0, failed: 0, other: 0 };
   let barTotal = total ?? 0;
-  const draw = () => {
+  const format = (): string => {
     const rate = pace.rate(Date.now(), counts.done);
     const etaMs = barTotal > 0 && rate > 0 ? ((barTotal - counts.done) / rate) * 1000 : null;
-    const line = progressLine({ label, ...counts, total: barTotal, rate, etaMs, extra: extra() }, stream.columns ?? 80, terminal.color);
-    stream.write(`\r${line}\x1b[K`);
+    return progressLine({ label, ...counts, total: barTotal, rate, etaMs, extra: extra() }, stream.columns ?? 80, terminal.color);
   };
-  stream.write('\x1b[?25l');
-  draw();
-  const timer = setInterval(draw, REDRAW_EVERY_MS);
-  timer.unref();
+  const bars = new cliProgress.MultiBar({ stream, format, hideCursor: true, clearOnComplete: false, fps: 1000 / REDRAW_EVERY_MS, noTTYOutput: false, forceRedraw: true });
+  const bar = bars.create(Math.max(1, barTotal), 0);
   let stopped = false;
   return {
     update(next) {
       counts = next;
       if (next.done > barTotal && total !== null) barTotal = next.done;
+      bar.update(next.done);
     },
     notice(line) {
-      stream.write(`\r\x1b[K${line}\n`);
-      if (!stopped) draw();
+      bars.log(`${line}\n`);
     },
     stop() {
       if (stopped) return;
       stopped = true;
-      clearInterval(timer);
-      draw();
-      stream.write('\n\x1b[?25h');
+      bar.update(counts.done);
+      bars.stop();
     },
   };
 }
