@@ -139,7 +139,8 @@ describe('herald send --channel email', () => {
       env: sim.env,
     });
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain('provider is throttling');
+    // the governor's notice needs a whole second of answers; a fast machine may finish first, the summary always counts them
+    expect(result.stderr).toMatch(/throttled\s+\d+\s+answers asked herald to slow down/);
     expect(sim.counters().throttled).toBeGreaterThan(0);
     const last = [...lastByKey(`${csv}.results.jsonl`).values()];
     expect(last.filter((r) => r.status === 'sent')).toHaveLength(120);
@@ -151,7 +152,8 @@ describe('herald send --channel email', () => {
     const csv = subscribers(40);
     const result = await runHerald(['send', csv, '--channel', 'email', '--template', 'welcome.html', '--retries', '12'], { cwd: dir, env: sim.env });
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toContain('provider is throttling');
+    // the governor's notice needs a whole second of answers; a fast machine may finish first, the summary always counts them
+    expect(result.stderr).toMatch(/throttled\s+\d+\s+answers asked herald to slow down/);
     expect(sim.counters().slowDowns).toBeGreaterThan(0);
     expect(sim.counters().messages).toBe(40);
     const throttledThenSent = [...lastByKey(`${csv}.results.jsonl`).values()].filter((r) => Number(r.attempts) > 1);
