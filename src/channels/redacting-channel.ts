@@ -10,6 +10,7 @@ import type { Secrets } from './secrets.js';
 
 /** A result with its texts redacted (the same object when nothing changed). */
 export function redactResult(result: SendResult, secrets: Secrets): SendResult {
+  if (secrets.size === 0) return result;
   const code = result.code === null ? null : secrets.redact(result.code);
   const detail = result.detail === undefined ? undefined : secrets.redact(result.detail);
   const messageId = result.messageId === undefined ? undefined : secrets.redact(result.messageId);
@@ -38,12 +39,20 @@ function redactError(error: unknown, secrets: Secrets): unknown {
   return error;
 }
 
-async function guarded<T>(work: () => Promise<T>, clean: (value: T) => T, secrets: Secrets): Promise<T> {
+/**
+ * The answer of `work`, cleaned, or its error redacted (thrown at once or rejected). One promise a
+ * call, no async frame: this wraps every send of the run.
+ */
+function guarded<T>(work: () => Promise<T>, clean: (value: T) => T, secrets: Secrets): Promise<T> {
+  let pending: Promise<T>;
   try {
-    return clean(await work());
+    pending = work();
   } catch (error) {
-    throw redactError(error, secrets);
+    return Promise.reject(redactError(error, secrets));
   }
+  return pending.then(clean, (error: unknown) => {
+    throw redactError(error, secrets);
+  });
 }
 
 /** The members whose answers carry text, each with its redacting replacement. */

@@ -10,8 +10,8 @@ import { AUTO_ENCODING, type EncodingOption, type ResolvedEncoding } from './enc
 import { describeError } from './read-errors.js';
 import { sniffFile, sniffStream } from './sniff-source.js';
 
-/** Bytes per read from a file: small, so a paused consumer leaves little read ahead. */
-export const READ_CHUNK_BYTES = 4 * 1024;
+/** Bytes per read from a file: few enough that a paused consumer leaves little read ahead, many enough that a read costs little per row (4 KiB reads cost ~5 µs a row in the 200k-row bench). */
+export const READ_CHUNK_BYTES = 64 * 1024;
 
 /** An input's bytes, ready to decode. */
 export interface InputSource {

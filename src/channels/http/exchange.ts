@@ -37,13 +37,47 @@ export function answerHeader(answer: HttpAnswer, name: string): string | undefin
   return undefined;
 }
 
+/** The requests in flight under one signal, as a linked list of their handlers. */
+interface Watched {
+  head: ExchangeHandler | null;
+}
+
+/**
+ * Requests in flight by the signal that may abort them. Attempts share signals (see
+ * attempt-signals.ts), so one listener per signal aborts them all: adding and removing a listener
+ * per request cost more than the rest of the request's own bookkeeping.
+ */
+const inFlight = new WeakMap<AbortSignal, Watched>();
+
+function watchedBy(signal: AbortSignal): Watched {
+  let watched = inFlight.get(signal);
+  if (!watched) {
+    const list: Watched = { head: null };
+    watched = list;
+    inFlight.set(signal, list);
+    signal.addEventListener(
+      'abort',
+      () => {
+        const handlers: ExchangeHandler[] = [];
+        for (let handler = list.head; handler !== null; handler = handler.next) handlers.push(handler);
+        for (const handler of handlers) handler.aborted(signal.reason as Error);
+      },
+      { once: true },
+    );
+  }
+  return watched;
+}
+
 class ExchangeHandler implements Dispatcher.DispatchHandler {
   private status = 0;
   private rawHeaders: Buffer[] = [];
   private chunks: Buffer[] = [];
   private size = 0;
   private abort: ((reason?: Error) => void) | null = null;
-  private readonly onAbort = () => this.abort?.(this.signal.reason as Error);
+  /** Neighbours among the requests in flight under the same signal. */
+  next: ExchangeHandler | null = null;
+  private prev: ExchangeHandler | null = null;
+  private watched: Watched | null = null;
 
   constructor(
     private readonly signal: AbortSignal,
@@ -57,7 +91,17 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
       return;
     }
     this.abort = abort;
-    this.signal.addEventListener('abort', this.onAbort, { once: true });
+    if (this.watched) return;
+    const watched = watchedBy(this.signal);
+    this.watched = watched;
+    this.next = watched.head;
+    if (watched.head) watched.head.prev = this;
+    watched.head = this;
+  }
+
+  /** The signal aborted while the request was in flight. */
+  aborted(reason: Error): void {
+    this.abort?.(reason);
   }
 
   onHeaders(status: number, rawHeaders: Buffer[]): boolean {
@@ -84,7 +128,13 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
   }
 
   private done(): void {
-    if (this.abort) this.signal.removeEventListener('abort', this.onAbort);
+    const watched = this.watched;
+    if (watched) {
+      if (this.prev) this.prev.next = this.next;
+      else watched.head = this.next;
+      if (this.next) this.next.prev = this.prev;
+      this.watched = null;
+    }
     this.abort = null;
   }
 }

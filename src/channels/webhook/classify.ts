@@ -46,6 +46,8 @@ export function classifyAnswer(answer: WebhookAnswer, nowMs: number): SendResult
 /** The message id a receiver may give in a JSON answer (`messageId`, `message_id` or `id`). */
 export function messageIdFrom(body: string): string | undefined {
   if (body.length === 0 || body.length > 65_536 || body[0] !== '{') return undefined;
+  // Most answers name no id ({"ok":true}): not parsed. A key spelled with escapes is parsed.
+  if (!body.includes('id') && !body.includes('Id') && !body.includes('\\')) return undefined;
   try {
     const parsed = JSON.parse(body) as Record<string, unknown>;
     const id = parsed.messageId ?? parsed.message_id ?? parsed.id;
