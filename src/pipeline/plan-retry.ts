@@ -50,7 +50,7 @@ export function retryCounts(log: LogState, options: Pick<RetryPlanOptions<unknow
   let toSend = 0;
   let leftInDoubt = 0;
   for (const state of log.keys.values()) {
-    if (!isRetryable(state, options.all) || state.row === undefined) continue;
+    if (!isRetryable(state, options.all)) continue;
     if (retryAct(state, options.channel, options.inDoubt) === 'leave') leftInDoubt++;
     else toSend++;
   }
@@ -75,14 +75,15 @@ export async function* planRetry<M>(log: LogState, options: RetryPlanOptions<M>)
 
 function* retryItems<M>(log: LogState, options: RetryPlanOptions<M>): Generator<PlannedItem<M>> {
   const stamp = (fields: RowRecordFields) => rowRecord(fields, options.now?.() ?? Date.now());
-  const picked = [...log.keys.entries()].filter(
-    ([, state]) => isRetryable(state, options.all) && state.row !== undefined && retryAct(state, options.channel, options.inDoubt) !== 'leave',
-  );
-  picked.sort((a, b) => a[1].line - b[1].line);
+  // Views of the compact states, in input order; each row is read from the log only when its turn comes.
+  const picked = [...log.keys.values()].filter((state) => isRetryable(state, options.all) && retryAct(state, options.channel, options.inDoubt) !== 'leave');
+  picked.sort((a, b) => a.line - b.line);
   let toSend = 0;
-  for (const [key, state] of picked) {
+  for (const state of picked) {
     if (options.limit !== null && toSend >= options.limit) return;
-    const row = state.row!;
+    const row = state.row;
+    if (row === undefined) continue;
+    const key = state.key;
     const idempotencyKey = state.idempotencyKey ?? idempotencyKeyFor(options.campaign, key);
     const suppressed = options.rules?.suppressed?.(key, row) ?? null;
     if (suppressed !== null) {

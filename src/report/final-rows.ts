@@ -1,6 +1,6 @@
 /**
  * Each key's final state, as the report needs it, behind a small interface: how the states are
- * held (today foldLog's Map) is not the report's business.
+ * held (compact, see results/key-states.ts) is not the report's business.
  */
 import type { LogState } from '../results/log-state.js';
 import type { RowRecord, RunRecord } from '../results/record.js';
@@ -39,9 +39,8 @@ export function latestCampaignStart(runs: readonly Pick<RunRecord, 'campaign'>[]
 export function finalRows(log: LogState): FinalRows {
   return {
     *[Symbol.iterator]() {
-      for (const [key, state] of log.keys) {
-        yield { key, status: state.status, class: state.class, code: state.code, error: state.error, attempts: state.attempts, latencyMs: state.latencyMs, at: state.at };
-      }
+      // The states themselves: their key and error are read from the log only when asked for.
+      yield* log.keys.values();
     },
     isFinal(record: RowRecord): boolean {
       if (record.key === null || record.status === 'skipped') return false;

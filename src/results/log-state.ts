@@ -3,26 +3,12 @@
  * key's state (its last row record, not counting skipped/duplicate records: a skipped/suppressed
  * record is a state), for the log's latest campaign (a --force run starts a new one).
  */
-import type { LogRecord, RowClass, RowRecord, RowStatus, RunRecord } from './record.js';
+import { KeyStates, type KeyStateView } from './key-states.js';
 import { scanLog } from './log-reader.js';
+import type { LogRecord, RowRecord, RunRecord } from './record.js';
 import { ReasonTally, type ReasonCount } from './reason-tally.js';
 
-/** The state of one key: its last counting row record, trimmed to what callers use. */
-export interface KeyState {
-  readonly status: RowStatus;
-  readonly class: RowClass | null;
-  readonly code: string | null;
-  readonly error: string | null;
-  readonly attempts: number;
-  readonly idempotencyKey: string | null;
-  readonly messageId: string | null;
-  readonly latencyMs: number | null;
-  /** Time of the record, ms since the epoch. */
-  readonly at: number;
-  readonly line: number;
-  /** The row's fields: kept only when asked for, and only for rows not yet done. */
-  readonly row?: Readonly<Record<string, unknown>>;
-}
+export type { KeyState, KeyStateView } from './key-states.js';
 
 /** A folded log. */
 export interface LogState {
@@ -30,7 +16,8 @@ export interface LogState {
   readonly runs: readonly RunRecord[];
   /** Each run's time span, ms since the epoch: from its run record to its last row record. */
   readonly spans: readonly { readonly start: number; readonly end: number }[];
-  readonly keys: ReadonlyMap<string, KeyState>;
+  /** Each key's state, compact (see key-states.ts). */
+  readonly keys: KeyStateView;
   /** Lines recorded without a key of their own (duplicates, key-less invalid rows): done on resume. */
   readonly settledLines: ReadonlySet<number>;
   /** Skipped/duplicate records, counted for reports (skipped/suppressed ones are key states). */
@@ -45,44 +32,37 @@ export interface LogState {
 
 /** What to keep while folding. */
 export interface FoldOptions {
-  /** Keep `row` for keys whose state is pending or failed (needed by retry). */
+  /**
+   * Whether the caller will read the rows of keys not yet done (retry). Kept for its callers: rows
+   * are no longer held in memory but read again from the log when asked for, so it changes nothing.
+   */
   readonly keepRows?: boolean;
 }
 
-function toState(record: RowRecord, keepRows: boolean): KeyState {
-  const keep = keepRows && (record.status === 'failed' || record.status === 'pending');
-  return {
-    status: record.status,
-    class: record.class,
-    code: record.code,
-    error: record.error,
-    attempts: record.attempts,
-    idempotencyKey: record.idempotencyKey,
-    messageId: record.messageId,
-    latencyMs: record.latencyMs,
-    at: Date.parse(record.at),
-    line: record.line,
-    ...(keep ? { row: record.row } : {}),
-  };
-}
-
 /** Read and fold the log at `path`. */
-export async function foldLog(path: string, options: FoldOptions = {}): Promise<LogState> {
+export async function foldLog(path: string, _options: FoldOptions = {}): Promise<LogState> {
   const runs: RunRecord[] = [];
   const spans: { start: number; end: number }[] = [];
-  const keys = new Map<string, KeyState>();
+  const keys = new KeyStates();
   const settledLines = new Set<number>();
+  // Key-less invalid records by line: a row fixed since (given its key) and recorded with it is counted once, under its key.
+  const keylessByLine = new Map<number, string | null>();
   let duplicates = 0;
-  let keylessInvalid = 0;
   let keylessReasons = new ReasonTally();
-  const scan = await scanLog(path, (record: LogRecord) => {
+  const keyed = (record: RowRecord) => {
+    if (!keylessByLine.has(record.line)) return;
+    keylessReasons.remove('invalid', keylessByLine.get(record.line) ?? null);
+    keylessByLine.delete(record.line);
+    settledLines.delete(record.line);
+  };
+  const scan = await scanLog(path, (record: LogRecord, _lineNo, offset, length) => {
     if (record.type === 'run') {
       // A new campaign (--force) starts over: the rows of the earlier one say nothing about it.
       if (runs.length > 0 && runs.at(-1)!.campaign !== record.campaign) {
         keys.clear();
         settledLines.clear();
+        keylessByLine.clear();
         duplicates = 0;
-        keylessInvalid = 0;
         keylessReasons = new ReasonTally();
       }
       runs.push(record);
@@ -98,13 +78,16 @@ export async function foldLog(path: string, options: FoldOptions = {}): Promise<
       return;
     }
     if (record.key === null) {
-      keylessInvalid++;
+      if (keylessByLine.has(record.line)) keylessReasons.remove('invalid', keylessByLine.get(record.line) ?? null);
       keylessReasons.add('invalid', record.error);
+      keylessByLine.set(record.line, record.error);
       settledLines.add(record.line);
       return;
     }
-    keys.set(record.key, toState(record, options.keepRows === true));
+    keyed(record);
+    keys.set(record, offset, length);
   });
+  keys.readFrom({ path, dev: scan.dev, ino: scan.ino });
   return {
     path,
     runs,
@@ -112,7 +95,7 @@ export async function foldLog(path: string, options: FoldOptions = {}): Promise<
     keys,
     settledLines,
     duplicates,
-    keylessInvalid,
+    keylessInvalid: keylessByLine.size,
     keylessReasons: keylessReasons.entries(),
     endsWithNewline: scan.endsWithNewline,
     warnings: scan.warnings,

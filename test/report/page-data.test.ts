@@ -31,7 +31,7 @@ const campaign = [
   rowRecord('d@y.com', 'failed', 'retryable', at(1.6), { ...email('d@y.com'), code: '451', latencyMs: 45 }),
   rowRecord('a@x.com', 'skipped', 'duplicate', at(1.7), email('a@x.com')),
   rowRecord('s@z.com', 'skipped', 'suppressed', at(1.8), email('s@z.com')),
-  rowRecord(null, 'invalid', 'invalid', at(1.9), { row: { email: 'broken' } }),
+  rowRecord(null, 'invalid', 'invalid', at(1.9), { row: { email: 'broken' }, line: 9 }),
   runRecord(at(3600), { channel: 'email', command: 'retry', settings: { rate: '5/s', to: 'email' } }),
   rowRecord('d@y.com', 'pending', null, at(3600.1), { ...email('d@y.com'), attempts: 2 }),
   rowRecord('d@y.com', 'sent', 'ok', at(3601), { ...email('d@y.com'), code: '250', attempts: 2, latencyMs: 22 }),

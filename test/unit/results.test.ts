@@ -1,5 +1,5 @@
 /** The result log on disk: group-committed writer, reader (torn lines), fold, lock. */
-import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -92,6 +92,62 @@ describe('foldLog', () => {
     expect(state.warnings).toEqual([`${path} line 7: torn last line (a run died while writing it); ignored`]);
     expect(state.spans[0]!.end - state.spans[0]!.start).toBe(5000);
   });
+  it('holds states compactly and reads the row, error and idempotency key again from the log, CRLF and multi-byte text included', async () => {
+    const path = join(dir, 'log.jsonl');
+    const records = [
+      RUN,
+      row('k1', 'failed', { class: 'permanent', code: '550', error: '550 5.1.1 用户不存在 — no such user', row: { id: 'k1', 名字: '张伟' } }),
+      row('k2', 'sent', { latencyMs: 12 }),
+      row('k3', 'pending', { idempotencyKey: 'idem-3' }),
+      row('k1', 'failed', { class: 'retryable', code: '421', error: 'try later', attempts: 2, row: { id: 'k1', 名字: '张伟' } }),
+    ];
+    writeFileSync(path, records.map((l) => JSON.stringify(l)).join('\r\n') + '\r\n');
+    const state = await foldLog(path);
+    expect(state.keys.size).toBe(3);
+    expect(state.keys.has('k4')).toBe(false);
+    expect(state.keys.get('k4')).toBeUndefined();
+    const k1 = state.keys.get('k1')!;
+    expect(k1).toMatchObject({ key: 'k1', status: 'failed', class: 'retryable', code: '421', error: 'try later', attempts: 2, row: { id: 'k1', 名字: '张伟' } });
+    expect(state.keys.get('k2')).toMatchObject({ key: 'k2', status: 'sent', latencyMs: 12 });
+    expect(state.keys.get('k2')!.row).toBeUndefined();
+    expect(state.keys.get('k3')).toMatchObject({ status: 'pending', class: null, idempotencyKey: 'idem-3', row: { id: 'k3' } });
+    expect([...state.keys.values()].map((s) => s.key)).toEqual(['k1', 'k2', 'k3']);
+  });
+
+  it('a 20,000-key log folds to the same states a Map would hold, and a replaced log is refused when read again', async () => {
+    const path = join(dir, 'log.jsonl');
+    const lines = [JSON.stringify(RUN)];
+    const expected = new Map<string, string>();
+    for (let i = 0; i < 20_000; i++) {
+      const key = `k${i % 15_000}`;
+      const status = i % 7 === 0 ? 'failed' : 'sent';
+      lines.push(JSON.stringify(row(key, status, { attempts: i, error: status === 'failed' ? `e${i}` : null })));
+      expected.set(key, `${status}:${i}`);
+    }
+    writeFileSync(path, lines.join('\n') + '\n');
+    const state = await foldLog(path);
+    expect(state.keys.size).toBe(15_000);
+    for (const [key, want] of expected) expect(`${state.keys.get(key)!.status}:${state.keys.get(key)!.attempts}`).toBe(want);
+    const failed = [...state.keys.values()].find((s) => s.status === 'failed')!;
+    expect(failed.error).toBe(`e${failed.attempts}`);
+    // The log replaced under a fold still in use: a record read again is refused, not misread.
+    const again = await foldLog(path);
+    unlinkSync(path);
+    writeFileSync(path, 'x'.repeat(100));
+    expect(() => [...again.keys.values()].find((s) => s.status === 'failed')!.error).toThrow(/replaced/);
+  });
+
+  it('a row recorded invalid without a key, then fixed and recorded with its key, counts once', async () => {
+    const path = join(dir, 'log.jsonl');
+    const records = [RUN, row(null, 'invalid', { line: 3, error: 'record 3 (line 4): no value in the key field' }), row(null, 'invalid', { line: 5, error: 'other' }), row('k2', 'sent', { line: 3 })];
+    writeFileSync(path, records.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    const state = await foldLog(path);
+    expect(state.keylessInvalid).toBe(1);
+    expect(state.keylessReasons.map((r) => r.count)).toEqual([1]);
+    expect([...state.settledLines]).toEqual([5]);
+    expect(state.keys.get('k2')).toMatchObject({ status: 'sent' });
+  });
+
   it('warns about a bad line in the middle and goes on', async () => {
     const path = join(dir, 'log.jsonl');
     writeFileSync(path, `${JSON.stringify(row('k1', 'sent'))}\ngarbage\n${JSON.stringify(row('k2', 'sent'))}\n`);
