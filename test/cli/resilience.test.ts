@@ -52,14 +52,18 @@ describe('faults and retries', () => {
     const csv = writeCsv(ws.dir, 2000);
     const child = spawnHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--concurrency', '4', '--retries', '0']);
     const done = finished(child);
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    let stderr = '';
+    child.stderr!.on('data', (chunk: string) => (stderr += chunk));
+    // Until the breaker has spoken (a loaded machine starts herald slowly), then a while longer with it open.
+    await waitFor(() => /sends failed: pausing/.test(stderr), 'the circuit breaker to open');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     child.kill('SIGINT');
     const result = await done;
     expect(result.code).toBe(130);
     expect(result.stderr).toMatch(/sends failed: pausing/);
     // The warning names what the failures were.
     expect(result.stderr).toMatch(/most failed with 503 \(.*answered 503/);
-    // Without the breaker 4 connections would have burnt hundreds of rows in 2.5 s.
+    // Without the breaker 4 connections would have burnt hundreds of rows in the second it stayed open.
     expect(sink.requests.length).toBeLessThan(60);
   });
 });
