@@ -1,6 +1,6 @@
 // `npm run bench`: every scenario against sinks started here on 127.0.0.1, each comparison run
 // side by side (alternating) in this one invocation. Prints a table; writes bench/results.json.
-// Flags: --quick (fewer rows and rounds), --only NAME (http, scale, pacing, startup, email, sms, workers).
+// Flags: --quick (fewer rows and rounds), --only NAME (http, scale, scale-log, pacing, startup, email, sms, workers).
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,7 @@ import { httpThroughput, pacing, scale } from './scenarios/http.js';
 import { startup } from './scenarios/startup.js';
 import { email, sms } from './scenarios/channels.js';
 import { workers } from './scenarios/workers.js';
+import { scaleLog } from './scenarios/scale-log.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -20,6 +21,7 @@ const scenarios = [
   ['email', () => email({ messages: quick ? 2_000 : 10_000, rounds: quick ? 2 : 3 })],
   ['sms', () => sms({ messages: quick ? 20_000 : 100_000, rounds: quick ? 2 : 3 })],
   ['workers', () => workers({ messages: quick ? 1_500 : 5_000, rounds: quick ? 1 : 3 })],
+  ['scale-log', () => scaleLog({ sizes: quick ? [100_000, 300_000] : [100_000, 1_000_000] })],
   ['scale', () => scale({ sizes: quick ? [20_000, 100_000, 200_000, 400_000] : [20_000, 100_000, 200_000, 1_000_000] })],
 ];
 

@@ -76,7 +76,10 @@ export async function* planRetry<M>(log: LogState, options: RetryPlanOptions<M>)
 function* retryItems<M>(log: LogState, options: RetryPlanOptions<M>): Generator<PlannedItem<M>> {
   const stamp = (fields: RowRecordFields) => rowRecord(fields, options.now?.() ?? Date.now());
   // Views of the compact states, in input order; each row is read from the log only when its turn comes.
-  const picked = [...log.keys.values()].filter((state) => isRetryable(state, options.all) && retryAct(state, options.channel, options.inDoubt) !== 'leave');
+  const picked: KeyState[] = [];
+  for (const state of log.keys.values()) {
+    if (isRetryable(state, options.all) && retryAct(state, options.channel, options.inDoubt) !== 'leave') picked.push(state);
+  }
   picked.sort((a, b) => a.line - b.line);
   let toSend = 0;
   for (const state of picked) {
