@@ -11,33 +11,10 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
 import { hash64 } from '../pipeline/string-hash.js';
 import { RecordShapeError, decodeRecord } from './codec.js';
+import { StoredState, type KeyState, type KeyStateView, type StateStore } from './key-state-view.js';
 import { ROW_CLASSES, ROW_STATUSES, type RowClass, type RowRecord, type RowStatus } from './record.js';
 
-/** The state of one key: its last counting row record, trimmed to what callers use. */
-export interface KeyState {
-  readonly key: string;
-  readonly status: RowStatus;
-  readonly class: RowClass | null;
-  readonly code: string | null;
-  readonly error: string | null;
-  readonly attempts: number;
-  readonly idempotencyKey: string | null;
-  readonly messageId: string | null;
-  readonly latencyMs: number | null;
-  /** Time of the record, ms since the epoch. */
-  readonly at: number;
-  readonly line: number;
-  /** The row's fields, for rows not yet done (pending or failed). */
-  readonly row?: Readonly<Record<string, unknown>>;
-}
-
-/** What readers of a fold use of its key states (a Map of states has the same shape). */
-export interface KeyStateView {
-  readonly size: number;
-  get(key: string): KeyState | undefined;
-  has(key: string): boolean;
-  values(): IterableIterator<KeyState>;
-}
+export type { KeyState, KeyStateView } from './key-state-view.js';
 
 /** Where the log is, and which file it was when it was folded. */
 export interface LogFileIdentity {
@@ -57,7 +34,7 @@ const closer = new FinalizationRegistry<{ fd: number | null }>((held) => {
 });
 
 /** The states of a log's keys. */
-export class KeyStates implements KeyStateView {
+export class KeyStates implements KeyStateView, StateStore {
   private index = new Int32Array(1 << 10);
   private count = 0;
   private capacity = 0;
@@ -268,51 +245,5 @@ function parseOrNull(text: string): unknown {
     return JSON.parse(text);
   } catch {
     return null;
-  }
-}
-
-/** A key's state as a view of the store: the compact parts read from it, the rest from the log on demand. */
-class StoredState implements KeyState {
-  constructor(
-    private readonly store: KeyStates,
-    private readonly slot: number,
-  ) {}
-
-  get key(): string {
-    return this.store.record(this.slot).key!;
-  }
-  get status(): RowStatus {
-    return this.store.status(this.slot);
-  }
-  get class(): RowClass | null {
-    return this.store.rowClass(this.slot);
-  }
-  get code(): string | null {
-    return this.store.code(this.slot);
-  }
-  get error(): string | null {
-    return this.store.record(this.slot).error;
-  }
-  get attempts(): number {
-    return this.store.attempts(this.slot);
-  }
-  get idempotencyKey(): string | null {
-    return this.store.record(this.slot).idempotencyKey;
-  }
-  get messageId(): string | null {
-    return this.store.record(this.slot).messageId;
-  }
-  get latencyMs(): number | null {
-    return this.store.latencyMs(this.slot);
-  }
-  get at(): number {
-    return this.store.time(this.slot);
-  }
-  get line(): number {
-    return this.store.line(this.slot);
-  }
-  get row(): Readonly<Record<string, unknown>> | undefined {
-    const status = this.status;
-    return status === 'failed' || status === 'pending' ? this.store.record(this.slot).row : undefined;
   }
 }
