@@ -3,7 +3,6 @@
  * order; the quota last, as it must be) and the planners' row rules (--suppress, --tz-field), from
  * the run's settings, its clock and the result log it appends to.
  */
-import { loadSuppression } from '../input/suppression-file.js';
 import { nextLocalTime } from '../pacing/calendar.js';
 import type { Clock } from '../pacing/clock.js';
 import { DeadlineGate } from '../pacing/deadline-gate.js';
@@ -31,6 +30,8 @@ export async function politeRules(settings: RunSettings): Promise<RowRules> {
   const { polite, toField } = settings;
   const rules: { suppressed?: RowRules['suppressed']; checkRow?: RowRules['checkRow'] } = {};
   if (polite.suppress.length > 0) {
+    // Loaded only with --suppress: phone normalisation brings libphonenumber's metadata.
+    const { loadSuppression } = await import('../input/suppression-file.js');
     const suppression = await loadSuppression(polite.suppress, toField);
     rules.suppressed = (key, fields) => suppression.reason(key, toField === null ? undefined : fields[toField]);
   }

@@ -4,7 +4,6 @@ import { resolve } from 'node:path';
 import { holdLog, prepareRun } from '../campaign/prelude.js';
 import { ALL_GATES, notAfterInstant, politeRun } from '../campaign/polite-run.js';
 import { preflight } from '../campaign/preflight.js';
-import { runQueueCampaign } from '../campaign/queue-run.js';
 import { runCampaign } from '../campaign/run-campaign.js';
 import { idleReport, preflightStopReport } from '../campaign/run-report.js';
 import { RUN_ONLY_OPTIONS, absolutePaths, checkStoredSettings, resolveSettings } from '../campaign/settings.js';
@@ -19,7 +18,7 @@ import { checkLogPath } from '../results/log-file-check.js';
 import { foldLog, type KeyState } from '../results/log-state.js';
 import { isRetryable, leftOutOfAll } from '../results/row-state.js';
 import { plural } from '../report/summary-text.js';
-import { metricsFromFlags, observedWithMetrics } from '../metrics/run-metrics.js';
+import { metricsFromFlags, observedWithMetrics } from '../metrics/metrics-flags.js';
 import { renderRunEnd } from '../ui/run-end.js';
 import { terminalObserver } from '../ui/run-observer.js';
 import { warn } from '../ui/terminal.js';
@@ -97,7 +96,7 @@ export async function retryCommand(logArg: string, given: Readonly<Record<string
       const result =
         queue === null
           ? await runCampaign({ ...run, source: planSource(plan), gates: polite.gates, stopOnSameAnswer: !settings.keepGoing && !scope.all }, observer, io.signals)
-          : await runQueueCampaign({ ...run, plan, redis: queue, gates: polite.gates, notAfter: notAfterInstant(settings, clock.now()), metrics }, observer, io.signals);
+          : await (await import('../campaign/queue-run.js')).runQueueCampaign({ ...run, plan, redis: queue, gates: polite.gates, notAfter: notAfterInstant(settings, clock.now()), metrics }, observer, io.signals);
       return renderRunEnd(
         result,
         { command: 'retry', channel: settings.spec.name, logPath: outPath, title: `herald retry ${logArg}`, resumeCommand, retryCommand: shellLine(['herald', 'retry', outPath]), quiet: settings.quiet, json: settings.json, waitingFor: polite.waitingFor },

@@ -5,7 +5,6 @@ import { openRows } from '../campaign/open-rows.js';
 import { holdLog, prepareRun, resumeSettings } from '../campaign/prelude.js';
 import { ALL_GATES, notAfterInstant, politeRun } from '../campaign/polite-run.js';
 import { preflight } from '../campaign/preflight.js';
-import { runQueueCampaign } from '../campaign/queue-run.js';
 import { runCampaign, type CampaignResult } from '../campaign/run-campaign.js';
 import { preflightStopReport } from '../campaign/run-report.js';
 import { resolveSettings, type RunSettings } from '../campaign/settings.js';
@@ -20,7 +19,7 @@ import { planSource } from '../pipeline/row-source.js';
 import { redisOptions } from '../queue/redis-connection.js';
 import { checkLogPath, refuseForeignLog } from '../results/log-file-check.js';
 import type { LogState } from '../results/log-state.js';
-import { metricsFromFlags, observedWithMetrics } from '../metrics/run-metrics.js';
+import { metricsFromFlags, observedWithMetrics } from '../metrics/metrics-flags.js';
 import { renderRunEnd } from '../ui/run-end.js';
 import { terminalObserver } from '../ui/run-observer.js';
 import { warn } from '../ui/terminal.js';
@@ -136,7 +135,7 @@ export async function sendCommand(inputArg: string, given: Readonly<Record<strin
       const result =
         queue === null
           ? await runCampaign({ ...run, source: planSource(plan), gates: polite.gates, stopOnSameAnswer: !settings.keepGoing }, observer, io.signals)
-          : await runQueueCampaign({ ...run, plan, redis: queue, gates: polite.gates, notAfter: notAfterInstant(settings, clock.now()), metrics }, observer, io.signals);
+          : await (await import('../campaign/queue-run.js')).runQueueCampaign({ ...run, plan, redis: queue, gates: polite.gates, notAfter: notAfterInstant(settings, clock.now()), metrics }, observer, io.signals);
       const notReached = await notReachedRows(input, opened, settings, result);
       return renderRunEnd(
         result,

@@ -9,7 +9,7 @@ import { MAX_CONCURRENCY } from '../config/defaults.js';
 import { ExitCode } from '../exit-codes.js';
 import { readStop } from '../queue/control.js';
 import { BULL_PREFIX, CAMPAIGNS_CHANNEL, CAMPAIGNS_KEY, campaignKeys } from '../queue/keys.js';
-import { metricsFromFlags } from '../metrics/run-metrics.js';
+import { metricsFromFlags } from '../metrics/metrics-flags.js';
 import type { RowRecord } from '../results/record.js';
 import { connectRedis, redisOptions, redisWhere } from '../queue/redis-connection.js';
 import type { Redis } from 'ioredis';

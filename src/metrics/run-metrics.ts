@@ -7,7 +7,6 @@
 import { createServer, type Server } from 'node:http';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { ConfigError } from '../errors.js';
-import type { RunObserver } from '../campaign/run-campaign.js';
 import type { RowRecord } from '../results/record.js';
 
 /** Distinct provider codes labelled before the rest are counted as "other" (bounded cardinality). */
@@ -94,24 +93,3 @@ export class RunMetrics {
   }
 }
 
-/** Start metrics for a run when `--metrics-port` asks for them (null otherwise). */
-export async function metricsFromFlags(given: Readonly<Record<string, unknown>>): Promise<RunMetrics | null> {
-  if (given.metricsPort === undefined) return null;
-  const port = Number(given.metricsPort);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`--metrics-port '${String(given.metricsPort)}': expected a port number, 0 to 65535`);
-  const metrics = new RunMetrics();
-  await metrics.serve(port, typeof given.metricsHost === 'string' ? given.metricsHost : '127.0.0.1');
-  return metrics;
-}
-
-/** An observer that also counts every finished row in the metrics (when there are metrics). */
-export function observedWithMetrics(observer: RunObserver, metrics: RunMetrics | null, channel: string): RunObserver {
-  if (!metrics) return observer;
-  return {
-    ...observer,
-    record(record) {
-      metrics.record(channel, record);
-      observer.record(record);
-    },
-  };
-}

@@ -4,7 +4,7 @@
  * line. Every problem is one line naming the URL (without a password) and what to fix.
  */
 import type { ConnectionOptions } from 'bullmq';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import { ConfigError } from '../errors.js';
 
 /** The variable a Redis password comes from. */
@@ -46,6 +46,8 @@ export function redisWhere(options: RedisOptions): string {
 
 /** Open a connection and check it answers; throws ConfigError naming the server when it does not. */
 export async function connectRedis(options: RedisOptions, flag: string): Promise<Redis> {
+  // Loaded here, not at start-up: a local send never needs the Redis driver (~15 MB of heap).
+  const { Redis } = await import('ioredis');
   const client = new Redis({ ...options, lazyConnect: true, retryStrategy: () => null });
   // Errors reach the commands that fail; an 'error' event without a listener would print a stack.
   let last: Error | null = null;
