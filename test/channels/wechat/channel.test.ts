@@ -131,7 +131,8 @@ describe('wechat channel', () => {
     const result = await drive(channel, rows(ids), { concurrency: 16, timeoutMs: 300 });
     expect(tally(result.outcomes)).toEqual({ 'sent/ok': 300 });
     expect(sim.counters.delayed).toBeGreaterThan(10);
-    expect(sim.counters.duplicates).toBe(sim.counters.delayed);
+    // Every delayed answer was resent (a loaded machine can also time out an answer that was not delayed).
+    expect(sim.counters.duplicates).toBeGreaterThanOrEqual(sim.counters.delayed);
     expect(sim.counters.deliveries).toBe(300);
     expect(sim.counters.deliveredTwice).toBe(0);
     for (const id of ids) expect(sim.deliveredTo(id)).toBe(1);
