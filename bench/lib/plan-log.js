@@ -26,6 +26,8 @@ if (mode === 'raw') {
     for (let line = 1; line <= Number(rows); line++) {
       const found = state.keys.get(keyOfLine(line));
       const act = found ? resumeStep(found).act : 'new';
+      // As --resume does: a row not done keeps the idempotency key its record holds (read from the log).
+      if (found && act !== 'skip') void found.idempotencyKey;
       acts[act] = (acts[act] ?? 0) + 1;
     }
     console.log(JSON.stringify({ keys: state.keys.size, acts, domains: DOMAINS.length }));

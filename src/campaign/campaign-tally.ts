@@ -21,6 +21,8 @@ export interface CampaignCounts {
 export class CampaignTally {
   private readonly byStatus = new Map<RowStatus, number>();
   private recorded = 0;
+  /** Lines recorded invalid without a key before, recorded with a key by this run (counted once). */
+  private readonly keyedNow = new Set<number>();
 
   constructor(private readonly prior: LogState | null) {
     if (!prior) return;
@@ -42,7 +44,11 @@ export class CampaignTally {
   add(record: RowRecord): void {
     const before = record.key !== null && record.status !== 'skipped' ? this.prior?.keys.get(record.key) : undefined;
     if (before) this.bump(before.status, -1);
-    else this.recorded++;
+    else if (record.key !== null && this.prior?.keylessLines.has(record.line) && !this.keyedNow.has(record.line)) {
+      // A row fixed since (it has its key now) replaces its key-less invalid record.
+      this.keyedNow.add(record.line);
+      this.bump('invalid', -1);
+    } else this.recorded++;
     this.bump(record.status, 1);
   }
 

@@ -48,13 +48,13 @@ export async function retryCommand(logArg: string, given: Readonly<Record<string
     checkStoredSettings(inherited, `${logArg}, its last run record`);
     const merged = { ...inherited, ...absolutePaths(given, io.cwd) };
     const scope = { all: given.all === true, unknownMailboxes: given.includeUnknownMailboxes === true };
-    const states = [...log.keys.values()];
-    const count = states.filter((state) => isRetryable(state, scope)).length;
+    let count = 0;
+    for (const state of log.keys.values()) if (isRetryable(state, scope)) count++;
     const cwd = typeof last.settings.cwd === 'string' ? last.settings.cwd : io.cwd;
     if (count === 0) {
       // Nothing to send: no channel (its secrets may well be absent), just the reason.
       const settings = resolveSettings(merged, cwd);
-      if (!settings.quiet) io.terminal.err.write(`herald retry: nothing to retry in ${logArg}: ${nothingWhy(states, scope.all)}\n`);
+      if (!settings.quiet) io.terminal.err.write(`herald retry: nothing to retry in ${logArg}: ${nothingWhy(log.keys.values(), scope.all)}\n`);
       if (settings.json) io.terminal.out.write(JSON.stringify(idleReport('retry', settings.spec.name, outPath)) + '\n');
       return ExitCode.Ok;
     }
@@ -111,13 +111,20 @@ export async function retryCommand(logArg: string, given: Readonly<Record<string
 }
 
 /** Why a retry finds nothing to send: no failed rows, or only rows it leaves out (and why). */
-function nothingWhy(states: readonly KeyState[], all: boolean): string {
-  const failed = states.filter((state) => state.status === 'failed');
-  if (failed.length === 0) return 'no failed rows';
-  const optedOut = failed.filter((state) => leftOutOfAll(state) === 'opted-out').length;
-  const unknown = failed.filter((state) => leftOutOfAll(state) === 'unknown-mailbox').length;
+function nothingWhy(states: Iterable<KeyState>, all: boolean): string {
+  let failed = 0;
+  let optedOut = 0;
+  let unknown = 0;
+  for (const state of states) {
+    if (state.status !== 'failed') continue;
+    failed++;
+    const left = leftOutOfAll(state);
+    if (left === 'opted-out') optedOut++;
+    else if (left === 'unknown-mailbox') unknown++;
+  }
+  if (failed === 0) return 'no failed rows';
   const parts: string[] = [];
-  const forGood = failed.length - optedOut - unknown;
+  const forGood = failed - optedOut - unknown;
   if (forGood > 0 && !all) parts.push(`its ${plural(forGood, 'failed row')} failed for good (add --all to send them again)`);
   if (optedOut > 0) parts.push(`${plural(optedOut, 'recipient')} opted out (herald never sends to them again)`);
   if (unknown > 0) parts.push(`${plural(unknown, 'mailbox', 'mailboxes')} do${unknown === 1 ? 'es' : ''} not exist (herald retry leaves them out)`);

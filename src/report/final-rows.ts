@@ -26,6 +26,8 @@ export interface FinalRows {
   isFinal(record: RowRecord): boolean;
   /** Index in the log's run records of the run that starts the latest campaign (0 when there is one campaign). */
   readonly campaignStart: number;
+  /** Lines whose final record is an invalid one without a key. */
+  readonly keylessLines: ReadonlySet<number>;
 }
 
 /** The index of the first run of the log's latest campaign (a --force run starts a new one). */
@@ -55,5 +57,6 @@ export function finalRows(log: LogState): FinalRows {
       );
     },
     campaignStart: latestCampaignStart(log.runs),
+    keylessLines: log.keylessLines,
   };
 }

@@ -35,7 +35,7 @@ async function scanWanted(path: string, finals: FinalRows, select: RowSelector, 
       return;
     }
     if (finals.campaignStart > 0 && runsSeen <= finals.campaignStart) return;
-    const final = record.status === 'skipped' || (record.key === null && record.status === 'invalid') || finals.isFinal(record);
+    const final = record.status === 'skipped' || (record.key === null && record.status === 'invalid' && finals.keylessLines.has(record.line)) || finals.isFinal(record);
     if (final && select(record.status, record.class)) visit(record);
   });
 }

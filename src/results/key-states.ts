@@ -155,26 +155,34 @@ export class KeyStates implements KeyStateView, StateStore {
     return this.lines[at]!;
   }
 
-  /** The key's last record, read again from the log. */
+  /** The key's last record, read again from the log (a one-line ConfigError when the log is not what was folded). */
   record(at: number): RowRecord {
     if (this.cached?.at === at) return this.cached.record;
     const identity = this.identity;
     if (identity === null) throw new Error('key states read before their log was folded');
-    if (this.file.fd === null) {
-      const fd = openSync(identity.path, 'r');
-      const { dev, ino } = fstatSync(fd);
-      if (dev !== identity.dev || ino !== identity.ino) {
-        closeSync(fd);
-        throw new ConfigError(`${identity.path}: the log was replaced while herald was reading it; run again`);
+    const changed = () => new ConfigError(`${identity.path}: the log changed while herald was reading it (line ${this.lines[at]} is not what it was); run again`);
+    let decoded: ReturnType<typeof decodeRecord>;
+    try {
+      if (this.file.fd === null) {
+        const fd = openSync(identity.path, 'r');
+        const { dev, ino } = fstatSync(fd);
+        if (dev !== identity.dev || ino !== identity.ino) {
+          closeSync(fd);
+          throw new ConfigError(`${identity.path}: the log was replaced while herald was reading it; run again`);
+        }
+        this.file.fd = fd;
       }
-      this.file.fd = fd;
+      const bytes = Buffer.allocUnsafe(this.lengths[at]!);
+      const read = readSync(this.file.fd, bytes, 0, bytes.length, this.offsets[at]!);
+      decoded = read === bytes.length ? decodeRecord(parseOrNull(bytes.toString('utf8'))) : null;
+    } catch (error) {
+      if (error instanceof ConfigError) throw error;
+      throw new ConfigError(`${identity.path}: cannot read the log again (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); run again`);
     }
-    const bytes = Buffer.allocUnsafe(this.lengths[at]!);
-    const read = readSync(this.file.fd, bytes, 0, bytes.length, this.offsets[at]!);
-    const decoded = read === bytes.length ? decodeRecord(parseOrNull(bytes.toString('utf8'))) : null;
-    if (decoded === null || decoded instanceof RecordShapeError || decoded.type !== 'row') {
-      throw new ConfigError(`${identity.path}: the log changed under herald (line ${this.lines[at]} is not what it was); run again`);
-    }
+    // Rewritten in place (same file, other bytes): the record there must be this key's, on its line.
+    if (decoded === null || decoded instanceof RecordShapeError || decoded.type !== 'row' || decoded.key === null || decoded.line !== this.lines[at]) throw changed();
+    const { hi, lo, third } = hashes(decoded.key);
+    if (hi !== this.h1[at] || lo !== this.h2[at] || third !== this.h3[at]) throw changed();
     this.cached = { at, record: decoded };
     return decoded;
   }

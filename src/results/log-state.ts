@@ -24,6 +24,8 @@ export interface LogState {
   readonly duplicates: number;
   /** Invalid records without a key, counted for reports. */
   readonly keylessInvalid: number;
+  /** Their lines (a row later recorded with a key is no longer one of them). */
+  readonly keylessLines: ReadonlySet<number>;
   /** Their reasons, grouped (bounded). */
   readonly keylessReasons: readonly ReasonCount[];
   readonly endsWithNewline: boolean;
@@ -96,6 +98,7 @@ export async function foldLog(path: string, _options: FoldOptions = {}): Promise
     settledLines,
     duplicates,
     keylessInvalid: keylessByLine.size,
+    keylessLines: new Set(keylessByLine.keys()),
     keylessReasons: keylessReasons.entries(),
     endsWithNewline: scan.endsWithNewline,
     warnings: scan.warnings,

@@ -57,7 +57,10 @@ export class ReasonTally {
 
   /** Take `count` rows away from a reason (a row whose final record was corrected). */
   remove(status: ReasonStatus, error: string | null, code: string | null = null, count = 1): void {
-    const key = `${status}\u0000${normalizeReason(error, status === 'failed' ? code : null)}`;
+    let key = `${status}\u0000${normalizeReason(error, status === 'failed' ? code : null)}`;
+    // A reason that came after the bound was counted among the others.
+    if (!this.counts.has(key)) key = `${status}\u0000${OTHER_REASONS}`;
+    if (!this.counts.has(key)) return;
     const left = (this.counts.get(key) ?? 0) - count;
     if (left > 0) this.counts.set(key, left);
     else this.counts.delete(key);

@@ -107,6 +107,22 @@ describe('herald report --rows', () => {
     expect(readFileSync(page, 'utf8')).toContain('<title>herald report: list.csv.results.jsonl</title>');
   });
 
+  it('a row recorded invalid without a key and sent later with its key is exported and counted as sent only', async () => {
+    const at = (s: number) => new Date(Date.parse('2026-05-01T08:00:00.000Z') + s * 1000).toISOString();
+    const log = writeLog(ws.dir, [
+      runRecord(at(0)),
+      rowRecord(null, 'invalid', 'invalid', at(1), { line: 3, error: "record 3 (line 4): no value in the key field 'id'", row: { id: '', name: 'Dee' } }),
+      rowRecord('k1', 'sent', 'ok', at(2), { line: 1, row: { id: 'k1', name: 'Ann' } }),
+      runRecord(at(60)),
+      rowRecord('k3', 'sent', 'ok', at(61), { line: 3, row: { id: 'k3', name: 'Dee' } }),
+    ]);
+    const invalid = await runHerald(['report', log, '--rows', 'invalid', '--format', 'jsonl']);
+    expect(invalid.code, invalid.stderr).toBe(0);
+    expect(invalid.stdout.trim()).toBe('');
+    const json = JSON.parse((await runHerald(['report', log, '--json'])).stdout) as { rows: number; status: Record<string, number> };
+    expect(json.status).toEqual({ sent: 2 });
+  });
+
   it('refuses an unknown status, or --rows with --json, in one line (exit 2)', async () => {
     const log = writeLog(ws.dir, [runRecord('2026-05-01T08:00:00.000Z'), rowRecord('k1', 'failed', 'permanent', '2026-05-01T08:00:01.000Z')]);
     for (const args of [['--rows', 'faild'], ['--rows', 'failed', '--json'], ['--format', 'jsonl'], ['--rows', 'failed', '--format', 'xlsx']]) {

@@ -45,6 +45,9 @@ describe('ReasonTally', () => {
     for (let i = 0; i < MAX_DISTINCT_REASONS + 50; i++) tally.add('failed', `reason number ${String.fromCharCode(65 + (i % 26))}${i}`, 'X');
     expect(tally.entries()).toHaveLength(MAX_DISTINCT_REASONS + 1);
     expect(tally.entries().find((entry) => entry.reason === OTHER_REASONS)?.count).toBe(50);
+    // Taking one away that was counted among the others takes it from there.
+    tally.remove('failed', `reason number ${String.fromCharCode(65 + ((MAX_DISTINCT_REASONS + 1) % 26))}${MAX_DISTINCT_REASONS + 1}`, 'X');
+    expect(tally.entries().find((entry) => entry.reason === OTHER_REASONS)?.count).toBe(49);
   });
 });
 

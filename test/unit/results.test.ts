@@ -3,6 +3,7 @@ import { existsSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/errors.js';
 import { LogWriter } from '../../src/results/log-writer.js';
 import { foldLog } from '../../src/results/log-state.js';
 import { lockLog } from '../../src/results/log-lock.js';
@@ -135,6 +136,21 @@ describe('foldLog', () => {
     unlinkSync(path);
     writeFileSync(path, 'x'.repeat(100));
     expect(() => [...again.keys.values()].find((s) => s.status === 'failed')!.error).toThrow(/replaced/);
+  });
+
+  it('a log rewritten in place or removed after the fold is one clear error when a record is read again, never another key\'s record', async () => {
+    const path = join(dir, 'log.jsonl');
+    const alice = JSON.stringify(row('k1', 'failed', { class: 'retryable', line: 1, row: { id: 'alice' } }));
+    const bobby = JSON.stringify(row('k2', 'failed', { class: 'retryable', line: 1, row: { id: 'bobby' } }));
+    writeFileSync(path, [JSON.stringify(RUN), alice, bobby].join('\n') + '\n');
+    const state = await foldLog(path);
+    // The same file (same inode), the two records swapped: same lengths, other keys at the offsets.
+    writeFileSync(path, [JSON.stringify(RUN), bobby, alice].join('\n') + '\n');
+    expect(() => state.keys.get('k1')!.row).toThrow(ConfigError);
+    expect(() => state.keys.get('k1')!.row).toThrow(/changed while herald was reading it/);
+    const again = await foldLog(path);
+    unlinkSync(path);
+    expect(() => again.keys.get('k1')!.error).toThrow(ConfigError);
   });
 
   it('a row recorded invalid without a key, then fixed and recorded with its key, counts once', async () => {

@@ -84,13 +84,14 @@ describe('CampaignTally', () => {
       ['b', { status: 'failed' as const }],
       ['c', { status: 'pending' as const }],
     ]);
-    const prior = { keys, duplicates: 1, keylessInvalid: 2, settledLines: new Set([7, 8, 9]) } as unknown as LogState;
+    const prior = { keys, duplicates: 1, keylessInvalid: 2, keylessLines: new Set([8, 9]), settledLines: new Set([7, 8, 9]) } as unknown as LogState;
     const tally = new CampaignTally(prior);
     expect(tally.continued).toBe(true);
     tally.add(rec('b', 'sent', 'ok')); // was failed
     tally.add(rec('c', 'failed', 'in-doubt')); // was pending
     tally.add(rec('d', 'sent', 'ok')); // a new row
     tally.add(rec('a', 'skipped', 'duplicate')); // a repeat of a's key: a new line
-    expect(tally.counts(2)).toEqual({ sent: 3, failed: 1, invalid: 2, skipped: 2, pending: 2, recorded: 6 + 2 + 2 });
+    tally.add({ ...rec('e', 'sent', 'ok'), line: 8 }); // recorded invalid without a key before, fixed since
+    expect(tally.counts(2)).toEqual({ sent: 4, failed: 1, invalid: 1, skipped: 2, pending: 2, recorded: 6 + 2 + 2 });
   });
 });
