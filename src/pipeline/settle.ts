@@ -60,10 +60,11 @@ export function itemRecord(item: SendItem<unknown>, status: RowRecord['status'],
 /** Settle a row's answer: final, or waiting for a retry. */
 export function settle(item: SendItem<unknown>, result: SendResult, attempt: AttemptFacts, rules: StepRules): Settlement {
   const { nowMs } = attempt;
-  const detail: RecordDetail = { code: result.code, error: result.detail ?? null, latencyMs: attempt.latencyMs, messageId: result.messageId ?? null };
+  // A sent row's record has no error (built so, not spread into a copy: one object per answer).
+  const detail: RecordDetail = { code: result.code, error: result.outcome === 'ok' ? null : (result.detail ?? null), latencyMs: attempt.latencyMs, messageId: result.messageId ?? null };
   switch (result.outcome) {
     case 'ok':
-      return final(itemRecord(item, 'sent', 'ok', { ...detail, error: null }, nowMs));
+      return final(itemRecord(item, 'sent', 'ok', detail, nowMs));
     case 'permanent':
       return final(itemRecord(item, 'failed', 'permanent', detail, nowMs));
     case 'fatal':
