@@ -1,8 +1,9 @@
 /** `herald report <log>`: what happened to every row of a result log, as text or one JSON object. */
-import { statSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError, UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
+import { decodeRecord } from '../results/codec.js';
 import { foldLog, type LogState } from '../results/log-state.js';
 import { finalRows } from '../report/final-rows.js';
 import { renderPage } from '../report/html-page.js';
@@ -36,6 +37,33 @@ function checkOutputs(options: Readonly<Record<string, unknown>>, cwd: string): 
   return { rows: { select: parseRowSelector(options.rows), format }, html: null };
 }
 
+/** The first line of a file, as far as its first 64 KiB go. */
+function firstLine(path: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    const bytes = Buffer.alloc(65536);
+    const read = readSync(fd, bytes, 0, bytes.length, 0);
+    return bytes.toString('utf8', 0, read).split('\n', 1)[0] ?? '';
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A page never overwrites a result log: the one reported on (a slip of tab completion), or another. */
+function checkPageTarget(page: string, flag: string, log: string): void {
+  const target = statSync(page, { throwIfNoEntry: false });
+  if (!target?.isFile()) return;
+  const source = statSync(log);
+  if (target.dev === source.dev && target.ino === source.ino) throw new ConfigError(`--html ${flag} is the result log itself: name a new file for the page (report.html)`);
+  let record: unknown = null;
+  try {
+    record = decodeRecord(JSON.parse(firstLine(page)));
+  } catch {
+    return;
+  }
+  if (record !== null) throw new ConfigError(`--html ${flag} is a herald result log: name another file for the page`);
+}
+
 /** Input rows of the log's campaign no run reached (when its input file is still there), and the command that resumes it. */
 async function whatIsLeft(log: LogState, logArg: string): Promise<{ notReached: number; resumeCommand: string | null }> {
   const campaign = log.runs.at(-1)?.campaign;
@@ -51,9 +79,11 @@ export async function reportCommand(logArg: string, options: Readonly<Record<str
   const outputs = checkOutputs(options, io.cwd);
   const path = resolve(io.cwd, logArg);
   if (!statSync(path, { throwIfNoEntry: false })?.isFile()) throw new ConfigError(`${logArg}: no such result log`);
+  if (outputs.html !== null) checkPageTarget(outputs.html, String(options.html), path);
   const log = await foldLog(path);
-  for (const warning of log.warnings) warn(io.terminal, warning);
+  // A file with no record at all is one line, not a warning per line first.
   if (log.runs.length === 0 && log.keys.size === 0) throw new ConfigError(`${logArg} holds no herald records`);
+  for (const warning of log.warnings) warn(io.terminal, warning);
   if (outputs.rows) {
     await exportRows(path, finalRows(log), outputs.rows, (chunk) => io.terminal.out.write(chunk));
     return ExitCode.Ok;

@@ -123,6 +123,25 @@ describe('herald report --rows', () => {
     expect(json.status).toEqual({ sent: 2 });
   });
 
+  it('--html never overwrites a result log (the one reported on, or another), and a file with no record is one line', async () => {
+    const at = (s: number) => new Date(Date.parse('2026-05-01T08:00:00.000Z') + s * 1000).toISOString();
+    const log = writeLog(ws.dir, [runRecord(at(0)), rowRecord('k1', 'sent', 'ok', at(1))]);
+    const other = writeLog(ws.dir, [runRecord(at(0))], 'other.jsonl');
+    const before = [readFileSync(log, 'utf8'), readFileSync(other, 'utf8')];
+    for (const [target, message] of [[log, /is the result log itself/], [other, /is a herald result log/]] as const) {
+      const result = await runHerald(['report', log, '--html', target]);
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.stderr).toMatch(message);
+    }
+    expect([readFileSync(log, 'utf8'), readFileSync(other, 'utf8')]).toEqual(before);
+    const csv = join(ws.dir, 'in.csv');
+    writeFileSync(csv, 'id,name\n' + Array.from({ length: 8 }, (_, i) => `k${i},n${i}`).join('\n') + '\n');
+    const notALog = await runHerald(['report', csv]);
+    expect(notALog.code).toBe(2);
+    expect(notALog.stderr.trim().split('\n'), notALog.stderr).toEqual([expect.stringMatching(/holds no herald records/)]);
+  });
+
   it('refuses an unknown status, or --rows with --json, in one line (exit 2)', async () => {
     const log = writeLog(ws.dir, [runRecord('2026-05-01T08:00:00.000Z'), rowRecord('k1', 'failed', 'permanent', '2026-05-01T08:00:01.000Z')]);
     for (const args of [['--rows', 'faild'], ['--rows', 'failed', '--json'], ['--format', 'jsonl'], ['--rows', 'failed', '--format', 'xlsx']]) {
