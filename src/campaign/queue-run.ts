@@ -21,6 +21,7 @@ import { packCampaign } from '../queue/campaign-config.js';
 import { campaignStopOf, clearStop, readStop, stopReasonOf, writeStop } from '../queue/control.js';
 import { Enqueuer } from '../queue/enqueuer.js';
 import { BULL_PREFIX, CAMPAIGNS_CHANNEL, CAMPAIGNS_KEY, campaignKeys, type CampaignKeys } from '../queue/keys.js';
+import { within, until, lostRedis } from '../queue/bounded.js';
 import { bullConnection, connectRedis, redisWhere } from '../queue/redis-connection.js';
 import { RemoteGovernor, type RemoteChange } from '../queue/remote-governor.js';
 import { ResultReader, type FinishedRow } from '../queue/result-reader.js';
@@ -98,6 +99,15 @@ export async function runQueueCampaign(run: QueueCampaignRun, observer: RunObser
   const redis = await connectRedis(run.redis, '--queue');
   const keys = campaignKeys(run.campaign);
   const queue = new Queue(keys.queue, { connection: bullConnection(run.redis), prefix: BULL_PREFIX });
+  // Redis gone mid-campaign: one line and a stop (exit 1, --resume once it is back), not BullMQ's stack traces.
+  let lost: Error | null = null;
+  const onRedisError = (error: Error) => {
+    if (lost) return;
+    lost = error;
+    state.stop({ kind: 'error', detail: `${lostRedis(redisWhere(run.redis), error)}: the campaign stops; run the same command with --resume once Redis is back` });
+  };
+  queue.on('error', onRedisError);
+  redis.on('error', onRedisError);
   const bucket = new SharedBucket(redis, keys.bucket);
   const reader = new ResultReader(redis, keys);
   const log = openRunLog(run, clock.now());
@@ -127,16 +137,18 @@ export async function runQueueCampaign(run: QueueCampaignRun, observer: RunObser
     // A Redis failure on either side stops the campaign (exit 1); the other side winds down.
     const failed = (what: string) => (error: unknown) => state.stop({ kind: 'error', detail: `${what} Redis failed: ${(error as Error).message}` });
     const reading = readResults(run, state, reader, governor, observer).catch(failed('reading results from'));
-    await enqueueRows(run, state, observer).catch(failed('queueing rows in'));
-    await finish(state, queue, settings.graceMs);
-    await reading;
+    // Queueing waits for Redis; a stop (Redis lost, an interrupt) must not wait with it.
+    await Promise.race([enqueueRows(run, state, observer).catch(failed('queueing rows in')), until(() => state.stopped !== null)]);
+    await finish(state, queue, settings.graceMs, () => lost !== null);
+    await within(lost ? 1000 : settings.graceMs, reading, undefined);
     if (!state.stopped) await cleanUp(redis, keys, queue);
   } finally {
     clearInterval(watcher);
     interrupts.dispose();
     observer.stopped();
     await log.writer.close();
-    await queue.close().catch(() => undefined);
+    if (lost) await queue.disconnect().catch(() => undefined);
+    else await within(5000, queue.close(), undefined);
     redis.disconnect();
   }
   let stopped = state.stopped;
@@ -259,12 +271,13 @@ async function watch(run: QueueCampaignRun, state: Coordinator, governor: Remote
 }
 
 /** Wait until every queued row is done, or the campaign stopped and the workers' sends in flight are over. */
-async function finish(state: Coordinator, queue: Queue, graceMs: number): Promise<void> {
+async function finish(state: Coordinator, queue: Queue, graceMs: number, redisLost: () => boolean): Promise<void> {
   let stoppedAt = 0;
   while (!state.done) {
     if (state.stopped) {
+      if (redisLost()) return;
       stoppedAt ||= Date.now();
-      const active = await queue.getActiveCount().catch(() => 0);
+      const active = await within(1000, queue.getActiveCount(), 0);
       if ((active === 0 && Date.now() - state.lastResultAt > 1000) || Date.now() - stoppedAt > graceMs) return;
     }
     await new Promise((resolve) => setTimeout(resolve, 100));

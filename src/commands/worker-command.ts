@@ -11,12 +11,15 @@ import { readStop } from '../queue/control.js';
 import { BULL_PREFIX, CAMPAIGNS_CHANNEL, CAMPAIGNS_KEY, campaignKeys } from '../queue/keys.js';
 import { metricsFromFlags } from '../metrics/metrics-flags.js';
 import type { RowRecord } from '../results/record.js';
+import { lostRedis, until, within } from '../queue/bounded.js';
 import { connectRedis, redisOptions, redisWhere } from '../queue/redis-connection.js';
 import type { Redis } from 'ioredis';
 import type { CommandIO } from './command-io.js';
 
 /** How often a worker looks for campaigns to join (an announced one wakes it at once). */
 const DISCOVER_MS = 1000;
+/** How long a stopping worker waits for its sends in flight to finish and be recorded. */
+const STOP_GRACE_MS = 30_000;
 
 /** Run `herald worker`: exit 130 once stopped by SIGINT/SIGTERM. */
 export async function workerCommand(url: string, given: Readonly<Record<string, unknown>>, io: CommandIO): Promise<ExitCode> {
@@ -45,20 +48,37 @@ export async function workerCommand(url: string, given: Readonly<Record<string, 
   };
   io.signals.on('SIGINT', onSignal);
   io.signals.on('SIGTERM', onSignal);
+  // Redis gone: one line, then the clients reconnect on their own; one line again when it is back.
+  let down = false;
+  const onRedisError = (error: Error) => {
+    if (down) return;
+    down = true;
+    say(`${lostRedis(redisWhere(connection), error)}: waiting for it to come back (Ctrl-C stops)`);
+  };
+  redis.on('error', onRedisError);
+  redis.on('ready', () => {
+    if (!down) return;
+    down = false;
+    say(`Redis at ${redisWhere(connection)} is back`);
+  });
   // A campaign announced wakes the worker at once; looking every DISCOVER_MS catches the rest.
   const announcements = redis.duplicate();
+  announcements.on('error', () => undefined);
   await announcements.subscribe(CAMPAIGNS_CHANNEL).catch(() => undefined);
   announcements.on('message', () => wake?.());
   try {
     while (!stopping) {
       const onRecord = metrics ? (channel: string, record: RowRecord) => metrics.record(channel, record) : undefined;
-      await discover(redis, served, { redis, connection, env, terminal: io.terminal, concurrency, stallMs, name, ...(onRecord ? { onRecord } : {}) }, say).catch(() => undefined);
+      // Discovery waits for Redis while it is away; a signal must not wait with it.
+      const discovering = discover(redis, served, { redis, connection, env, terminal: io.terminal, concurrency, stallMs, name, ...(onRecord ? { onRecord } : {}) }, say).catch(() => undefined);
+      await Promise.race([discovering, until(() => stopping)]);
       await new Promise<void>((resolve) => {
         wake = resolve;
         setTimeout(resolve, DISCOVER_MS);
       });
     }
-    await Promise.all([...served.values()].map((campaign) => campaign.done));
+    // The sends in flight finish (their results need Redis: without it, give up after the grace).
+    await within(down ? 1000 : STOP_GRACE_MS, Promise.all([...served.values()].map((campaign) => campaign.done.catch(() => undefined))), undefined);
   } finally {
     io.signals.off('SIGINT', onSignal);
     io.signals.off('SIGTERM', onSignal);

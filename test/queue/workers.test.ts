@@ -175,6 +175,37 @@ describe('herald worker and herald send --queue', () => {
     }
   });
 
+  it('Redis lost mid-campaign: the send process stops with one line (exit 1) and the resume command, a worker says so once and still stops on SIGTERM (130)', async () => {
+    const lonely = await startRedis();
+    let up = true;
+    try {
+      const sink = await ws.startSink();
+      const csv = writeCsv(ws.dir, 400);
+      const worker = spawnHerald(['worker', lonely.url]);
+      let said = '';
+      worker.stderr!.on('data', (chunk: Buffer) => (said += chunk.toString()));
+      const workerDone = finished(worker);
+      const send = spawnHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--rate', '40/s', '--queue', lonely.url]);
+      const sendDone = finished(send);
+      await waitFor(() => sink.requests.length >= 20, 'the first sends');
+      await lonely.stop();
+      up = false;
+      const result = await sendDone;
+      expect(result.code, result.stderr).toBe(1);
+      expect(result.stderr).toMatch(/lost Redis at 127\.0\.0\.1:\d+ \(\w+\): the campaign stops/);
+      expect(result.stderr).toMatch(/--resume/);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+      await waitFor(() => said.includes('lost Redis'), 'the worker to notice');
+      worker.kill('SIGTERM');
+      const stopped = await workerDone;
+      expect(stopped.code, stopped.stderr).toBe(130);
+      expect(stopped.stderr.match(/lost Redis/g)).toHaveLength(1);
+      expect(stopped.stderr).not.toMatch(/\n\s+at |Unhandled error/);
+    } finally {
+      if (up) await lonely.stop();
+    }
+  });
+
   it('a worker without the channel\'s secret stops the campaign (exit 1) naming the missing variable', async () => {
     const sink = await ws.startSink();
     const csv = writeCsv(ws.dir, 20);
