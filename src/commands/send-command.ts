@@ -37,10 +37,13 @@ export function defaultLogPath(input: string): string {
 /** The command line that resumes this run: without --force, and without a --limit (the rows it left are what a resume sends). */
 function resumeLine(io: CommandIO): string {
   const args: string[] = [];
+  // A --not-after instant has passed once the run stopped for it: the resume would stop at once (HH:MM means the next one: kept).
+  const passedDeadline = (value: string | undefined) => value !== undefined && !/^\d{1,2}:\d{2}$/.test(value.trim());
   for (let i = 0; i < io.argv.length; i++) {
     const arg = io.argv[i]!;
     if (arg === '--force' || arg === '--resume' || arg.startsWith('--limit=')) continue;
-    if (arg === '--limit') {
+    if (arg.startsWith('--not-after=') && passedDeadline(arg.slice('--not-after='.length))) continue;
+    if (arg === '--limit' || (arg === '--not-after' && passedDeadline(io.argv[i + 1]))) {
       i++;
       continue;
     }

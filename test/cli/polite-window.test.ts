@@ -84,6 +84,26 @@ describe('herald send --window', () => {
     expect(sink.requests).toHaveLength(20);
   });
 
+  it('--not-after with a date: the printed resume command leaves the passed deadline out, and running it the next day sends the rest once', async () => {
+    const sink = await ws.startSink();
+    const csv = join(ws.dir, 'dated.csv');
+    writeFileSync(csv, 'id\n' + Array.from({ length: 8 }, (_, i) => `k${i}`).join('\n') + '\n');
+    const base = ['send', csv, '--channel', 'webhook', '--url', sink.url, '--rate', '1/min', '--concurrency', '1'];
+    // 10:00 in Shanghai at 60×: a row a real second until the 10:03:30 deadline.
+    const first = await runHerald([...base, '--not-after', '2026-06-01T10:03:30+08:00', '--tz', 'Asia/Shanghai'], { env: clockAt('2026-06-01T10:00:00+08:00', 60) });
+    expect(first.code, first.stderr).toBe(75);
+    const next = /next +herald (send .*--resume)/.exec(first.stderr);
+    expect(next, first.stderr).not.toBeNull();
+    expect(next![1]).not.toContain('--not-after');
+    expect(next![1]).toContain('--tz Asia/Shanghai');
+    const sentFirst = lastByKey(`${csv}.results.jsonl`).size;
+    expect(sentFirst).toBeLessThan(8);
+    const resumed = await runHerald([...base, '--tz', 'Asia/Shanghai', '--resume', '--rate', '100/s'], { env: clockAt('2026-06-02T10:00:00+08:00', 1) });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect([...lastByKey(`${csv}.results.jsonl`).values()].filter((r) => r.status === 'sent')).toHaveLength(8);
+    expect(sink.requests).toHaveLength(8);
+  });
+
   it('refuses bad values with one line naming the flag, the rule and the value (exit 2), sending nothing', async () => {
     const sink = await ws.startSink();
     const csv = join(ws.dir, 'rows.csv');
