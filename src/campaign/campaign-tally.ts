@@ -42,7 +42,9 @@ export class CampaignTally {
    * record keeps its status and is not passed here), so its prior state is replaced once.
    */
   add(record: RowRecord): void {
-    const before = record.key !== null && record.status !== 'skipped' ? this.prior?.keys.get(record.key) : undefined;
+    // A suppressed record is its key's state (it replaces a failed one); a duplicate is a line of its own.
+    const keyState = record.key !== null && (record.status !== 'skipped' || record.class === 'suppressed');
+    const before = keyState ? this.prior?.keys.get(record.key!) : undefined;
     if (before) this.bump(before.status, -1);
     else if (record.key !== null && this.prior?.keylessLines.has(record.line) && !this.keyedNow.has(record.line)) {
       // A row fixed since (it has its key now) replaces its key-less invalid record.

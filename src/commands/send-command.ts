@@ -143,7 +143,7 @@ export async function sendCommand(inputArg: string, given: Readonly<Record<strin
       return renderRunEnd(
         result,
         {
-          command: 'send', channel: settings.spec.name, logPath: log, title: `herald send ${inputArg}`, resumeCommand, retryCommand: shellLine(['herald', 'retry', log]),
+          command: 'send', channel: settings.spec.name, logPath: log, title: `herald send ${inputArg}`, resumeCommand, retryCommand: shellLine(['herald', 'retry', log, ...(queue !== null ? ['--queue', String(given.queue)] : [])]),
           notReached, quiet: settings.quiet, json: settings.json, waitingFor: polite.waitingFor,
         },
         io.terminal,

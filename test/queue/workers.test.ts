@@ -118,8 +118,10 @@ describe('herald worker and herald send --queue', () => {
     const csv = writeCsv(ws.dir, 40);
     const log = `${csv}.results.jsonl`;
     pool.start(1);
-    const first = await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--retries', '0', '--queue', pool.redis.url, '--quiet']);
+    const first = await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--retries', '0', '--queue', pool.redis.url]);
     expect(first.code, first.stderr).toBe(3);
+    // The next step it prints goes through the workers too.
+    expect(first.stderr).toContain(`herald retry ${log} --queue ${pool.redis.url}`);
     const failed = [...new Map(rowRecords(log).map((r) => [String(r.key), r])).values()].filter((r) => r.status === 'failed');
     expect(failed.length).toBeGreaterThan(0);
     const retried = await runHerald(['retry', log, '--queue', pool.redis.url, '--quiet']);

@@ -94,4 +94,11 @@ describe('CampaignTally', () => {
     tally.add({ ...rec('e', 'sent', 'ok'), line: 8 }); // recorded invalid without a key before, fixed since
     expect(tally.counts(2)).toEqual({ sent: 4, failed: 1, invalid: 1, skipped: 2, pending: 2, recorded: 6 + 2 + 2 });
   });
+
+  it('a failed row suppressed by a later run (retry --suppress) replaces its state: counted once, as skipped', () => {
+    const prior = { keys: new Map([['x', { status: 'failed' as const }]]), duplicates: 0, keylessInvalid: 0, keylessLines: new Set(), settledLines: new Set() } as unknown as LogState;
+    const tally = new CampaignTally(prior);
+    tally.add(rec('x', 'skipped', 'suppressed'));
+    expect(tally.counts()).toEqual({ sent: 0, failed: 0, invalid: 0, skipped: 1, pending: 0, recorded: 1 });
+  });
 });
