@@ -11,6 +11,7 @@ import type { LogRecord } from '../results/record.js';
 import type { ResultSink } from '../results/result-sink.js';
 import type { CampaignKeys } from './keys.js';
 import { rowStateOf } from './row-job.js';
+import { deferred, type Deferred } from '../results/deferred.js';
 
 /** Records queued past which producers wait for a commit. */
 const BACKLOG_RECORDS = 2000;
@@ -18,7 +19,7 @@ const BACKLOG_RECORDS = 2000;
 /** The results stream of one campaign, written by one worker. */
 export class StreamSink implements ResultSink {
   private queue: LogRecord[] = [];
-  private group: { promise: Promise<void>; resolve(): void; reject(error: Error): void } | null = null;
+  private group: Deferred<void> | null = null;
   /** The latest transaction sent: transactions on one connection complete in order. */
   private last: Promise<void> = Promise.resolve();
   private failure: LogWriteError | null = null;
@@ -40,13 +41,7 @@ export class StreamSink implements ResultSink {
     if (this.failure) return Promise.reject(this.failure);
     if (this.queue.length === 0) return this.group?.promise ?? this.last.then(() => (this.failure ? Promise.reject(this.failure) : undefined));
     if (!this.group) {
-      let resolve!: () => void;
-      let reject!: (error: Error) => void;
-      const promise = new Promise<void>((ok, fail) => {
-        resolve = ok;
-        reject = fail;
-      });
-      this.group = { promise, resolve, reject };
+      this.group = deferred();
       setImmediate(() => this.flush());
     }
     return this.group.promise;

@@ -11,6 +11,7 @@ import { ConfigError, LogWriteError } from '../errors.js';
 import { encodeRecord } from './codec.js';
 import type { LogRecord } from './record.js';
 import type { ResultSink } from './result-sink.js';
+import { deferred, type Deferred } from './deferred.js';
 
 /** Mode a new result log is created with: only its owner may read it. */
 export const LOG_MODE = 0o600;
@@ -69,7 +70,7 @@ export class LogWriter implements ResultSink {
   /** Told about records once they are written (what a summary of the log may count). */
   onDurable: ((records: readonly LogRecord[]) => void) | null = null;
   /** Resolves when the records queued so far are written; created by the first commit() of a group. */
-  private group: { promise: Promise<void>; resolve(): void; reject(error: Error): void } | null = null;
+  private group: Deferred<void> | null = null;
   private failure: LogWriteError | null = null;
 
   /** The file's identity and the size it has at least (what this writer wrote included). */
@@ -135,13 +136,7 @@ export class LogWriter implements ResultSink {
     if (this.failure) return Promise.reject(this.failure);
     if (this.queue.length === 0) return this.group?.promise ?? Promise.resolve();
     if (!this.group) {
-      let resolve!: () => void;
-      let reject!: (error: Error) => void;
-      const promise = new Promise<void>((ok, fail) => {
-        resolve = ok;
-        reject = fail;
-      });
-      this.group = { promise, resolve, reject };
+      this.group = deferred();
       // Written at the end of this turn of the event loop: everything appended meanwhile (a burst
       // of answers read from many sockets) goes out in the same write.
       setImmediate(() => this.flushGroup());
