@@ -24,6 +24,8 @@ export interface RunEndContext {
   readonly retryCommand: string;
   /** Input rows no run has reached yet (after --limit or a stop), when the input could be counted. */
   readonly notReached?: number | null;
+  /** Rows this run set out to send (herald retry: the failed rows it chose); rows it did not reach are left for the same command again. */
+  readonly planned?: number | null;
   /** A test send: the address every message went to, and the command of the real send. */
   readonly testSend?: { readonly to: string; readonly realCommand: string } | null;
   readonly quiet: boolean;
@@ -56,7 +58,9 @@ export function renderRunEnd(result: CampaignResult, context: RunEndContext, ter
   const sent = summary.count('sent');
   const throughput = durationMs > 0 ? (sent * 1000) / durationMs : 0;
   const fatalRows = json.breakdown.failed?.fatal ?? 0;
-  const rowsLeft = leftPending + notReached + outcome.deferred + (outcome.stopped ? fatalRows : 0);
+  // herald retry stopped early (a quota, a deadline): the chosen rows it never reached are left too.
+  const unreached = context.planned == null ? 0 : Math.max(0, context.planned - summary.rows - leftPending - outcome.deferred);
+  const rowsLeft = leftPending + notReached + unreached + outcome.deferred + (outcome.stopped ? fatalRows : 0);
   const test = context.testSend ?? null;
   const recommendation = recommendNext({
     rowsLeft: outcome.stopped ? Math.max(rowsLeft, 1) : rowsLeft,

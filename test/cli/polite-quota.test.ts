@@ -50,9 +50,11 @@ describe('herald send --quota', () => {
     const log = `${csv}.results.jsonl`;
     expect(countStates(log)).toEqual({ 'sent/ok': 3, 'failed/retryable': 2 });
     // The retry inherits --quota from the log's run record.
-    const spent = await runHerald(['retry', log, '--quiet'], { env: at('2026-06-01T09:50:00+08:00') });
+    const spent = await runHerald(['retry', log], { env: at('2026-06-01T09:50:00+08:00') });
     expect(spent.code, spent.stderr).toBe(75);
     expect(spent.stderr).toContain('the next hour starts at 10:00 Asia/Shanghai');
+    // Both failed rows are left (the retry reached neither), and the next step says so.
+    expect(spent.stderr).toContain('sends the 2 rows left');
     expect(sink.requests).toHaveLength(5);
     const next = await runHerald(['retry', log, '--quiet'], { env: at('2026-06-01T10:01:00+08:00') });
     expect(next.code, next.stderr).toBe(0);
