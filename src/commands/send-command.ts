@@ -1,7 +1,6 @@
 /** `herald send <input>`: one message per row of a CSV/TSV/JSONL file, with a result log. */
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { inputThreadFor, planInThread } from '../campaign/input-thread.js';
 import { openRows } from '../campaign/open-rows.js';
 import { holdLog, prepareRun, resumeSettings } from '../campaign/prelude.js';
 import { ALL_GATES, notAfterInstant, politeRun } from '../campaign/polite-run.js';
@@ -98,7 +97,7 @@ export async function sendCommand(inputArg: string, given: Readonly<Record<strin
     const prior = given.resume === true ? held.state : null;
     // Through workers, this process only renders and validates: the secrets are the workers'.
     const queue = typeof given.queue === 'string' ? redisOptions(given.queue, io.env, '--queue') : null;
-    const { settings, channel, env } = await prepareRun(prior ? resumeSettings(given, prior) : given, io.cwd, io.env, io.terminal, queue !== null);
+    const { settings, channel } = await prepareRun(prior ? resumeSettings(given, prior) : given, io.cwd, io.env, io.terminal, queue !== null);
     for (const warning of prior?.warnings ?? []) warn(io.terminal, warning);
     const { opened, batches } = await openRows(input, settings, channel, (line) => warn(io.terminal, line)).catch(async (error: unknown) => {
       await channel.close();
@@ -114,8 +113,7 @@ export async function sendCommand(inputArg: string, given: Readonly<Record<strin
       // The log as it stood before this run (also under --force): a quota counts what it sent.
       const polite = await politeRun(settings, clock, held.state, queue === null ? ALL_GATES : { deadline: true, window: false, quota: true });
       const campaign = prior?.runs.at(-1)?.campaign ?? newCampaignId();
-      const threaded = inputThreadFor({ given, cwd: io.cwd, env, input, opened, settings, prior, queued: queue !== null, campaign });
-      const plan = threaded !== null ? planInThread<unknown>(threaded) : planRows(batches, {
+      const plan = planRows(batches, {
         keyField: settings.keyField,
         channel,
         campaign,
