@@ -23,6 +23,7 @@ import { SharedPacer } from '../queue/shared-pacer.js';
 import { StreamSink } from '../queue/stream-sink.js';
 import type { Terminal } from '../ui/terminal.js';
 import { clockFromEnv } from '../pacing/clock.js';
+import { refusingChannel } from './refusing-channel.js';
 import { createChannel } from './channel-factory.js';
 import { politeRun } from './polite-run.js';
 import type { Environment } from './prelude.js';
@@ -100,11 +101,13 @@ async function run(id: string, context: WorkerContext, onStart: (stop: () => voi
       channel = await createChannel(settings, context.env, context.terminal);
     } catch (error) {
       if (!(error instanceof HeraldError)) throw error;
-      // Without the channel's secrets (or settings it can use) this worker cannot send: the
-      // campaign stops as on any fatal answer, with the line that says what to fix.
+      // Without the channel's secrets (or settings it can use) this worker cannot send: the row
+      // it takes is recorded failed/fatal naming what to fix, and the campaign stops as on any
+      // fatal answer (one row at a time, so it takes no more than that one).
       const detail = `worker ${context.name} cannot send campaign ${id}: ${error.message}`;
-      await writeStop(context.redis, keys, { kind: 'fatal', detail, code: null });
-      return `stopped it: ${error.message}`;
+      context.terminal.err.write(`herald worker: ${detail}\n`);
+      const outcome = await sendCampaign(id, { ...settings, concurrency: 1 }, refusingChannel(settings.spec.name, detail), context, onStart, config.notAfter);
+      return outcome.stopped ? `stopped it: ${error.message}` : describe(outcome);
     }
     // The channel's preflight (credentials, an endpoint nobody listens on) from this worker's side.
     const verdict = await channel.verify?.(AbortSignal.timeout(Math.max(settings.timeoutMs, 5000))).catch(() => null);

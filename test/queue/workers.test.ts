@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { finished, runHerald, spawnHerald, waitFor } from '../helpers/cli.js';
-import { rowRecords, writeCsv } from '../helpers/files.js';
+import { lastByKey, rowRecords, writeCsv } from '../helpers/files.js';
 import { freePort, startRedis } from '../helpers/redis.js';
 import { useWorkers } from '../helpers/workers.js';
 import { useWorkspace } from '../helpers/workspace.js';
@@ -208,7 +208,7 @@ describe('herald worker and herald send --queue', () => {
     }
   });
 
-  it('a worker without the channel\'s secret stops the campaign (exit 1) naming the missing variable', async () => {
+  it('a worker without the channel\'s secret records the row it took failed/fatal naming the missing variable, and the campaign stops (exit 1)', async () => {
     const sink = await ws.startSink();
     const csv = writeCsv(ws.dir, 20);
     pool.start(1, { TOKEN: undefined });
@@ -217,5 +217,9 @@ describe('herald worker and herald send --queue', () => {
     expect(result.stderr).toMatch(/TOKEN/);
     expect(result.stderr).toContain('--resume');
     expect(sink.requests).toHaveLength(0);
+    const finals = [...lastByKey(`${csv}.results.jsonl`).values()].filter((record) => record.status !== 'pending');
+    expect(finals).toHaveLength(1);
+    expect(finals[0]).toMatchObject({ status: 'failed', class: 'fatal', error: expect.stringMatching(/TOKEN/) });
+    expect(JSON.stringify(finals[0])).not.toContain('only-the-sender-has-it');
   });
 });
