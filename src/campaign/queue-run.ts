@@ -7,30 +7,30 @@
  * interrupt or a provider that seems down.
  */
 import { Queue } from 'bullmq';
+import { Coordinator } from './queue-coordinator.js';
+import { describeRemote, finish, watch } from './queue-watch.js';
 import type { Redis, RedisOptions } from 'ioredis';
 import type { Channel } from '../channels/channel.js';
 import { SYSTEM_CLOCK, type Clock } from '../pacing/clock.js';
 import { checkGates, gatesPauseReason, type RowGate } from '../pacing/row-gate.js';
 import { defaultBurst } from '../pacing/token-bucket.js';
 import type { SendOutcome } from '../pipeline/send-loop.js';
-import type { StopReason } from '../pipeline/stop-reason.js';
 import type { PlannedItem, SendItem } from '../pipeline/work-item.js';
 import type { LogState } from '../results/log-state.js';
 import type { RowRecord } from '../results/record.js';
 import { packCampaign } from '../queue/campaign-config.js';
-import { campaignStopOf, clearStop, readStop, stopReasonOf, writeStop } from '../queue/control.js';
+import { clearStop } from '../queue/control.js';
 import { Enqueuer } from '../queue/enqueuer.js';
 import { BULL_PREFIX, CAMPAIGNS_CHANNEL, CAMPAIGNS_KEY, campaignKeys, type CampaignKeys } from '../queue/keys.js';
 import { within, until, lostRedis } from '../queue/bounded.js';
 import { bullConnection, connectRedis, redisWhere } from '../queue/redis-connection.js';
-import { RemoteGovernor, type RemoteChange } from '../queue/remote-governor.js';
-import { ResultReader, type FinishedRow } from '../queue/result-reader.js';
+import { RemoteGovernor } from '../queue/remote-governor.js';
+import { ResultReader } from '../queue/result-reader.js';
 import { SharedBucket } from '../queue/shared-bucket.js';
-import { formatRate } from '../config/parse-rate.js';
 import type { RunMetrics } from '../metrics/run-metrics.js';
 import { watchInterrupts } from './interrupts.js';
 import type { CampaignResult, RunObserver } from './run-campaign.js';
-import { openRunLog, type RunIdentity, type RunLog } from './run-log.js';
+import { openRunLog, type RunIdentity } from './run-log.js';
 import { recordedSettings } from './settings.js';
 import { isStaleRecord } from './stale-record.js';
 
@@ -38,8 +38,6 @@ import { isStaleRecord } from './stale-record.js';
 const WATCH_MS = 250;
 /** Results read from the stream at once. */
 const READ_COUNT = 500;
-/** How long rows may wait untaken before the user hears that no worker serves the campaign. */
-const NO_WORKER_NOTICE_MS = 10_000;
 
 /** Everything a run through workers needs. */
 export interface QueueCampaignRun extends RunIdentity {
@@ -56,40 +54,6 @@ export interface QueueCampaignRun extends RunIdentity {
   readonly notAfter?: number | null;
   /** Metrics to keep up to date (rows waiting, the paced rate), when served. */
   readonly metrics?: RunMetrics | null;
-}
-
-/** The state of a run through workers, shared by its tasks. */
-class Coordinator {
-  stopped: StopReason | null = null;
-  planDone = false;
-  lastResultAt = Date.now();
-  /** Finished rows whose state Redis keeps until their jobs are gone (a worker died before completing one). */
-  unforgotten: FinishedRow[] = [];
-  /** Rows this run let through its gates and has not seen finish (what a quota counts in flight). */
-  readonly admittedKeys = new Set<string>();
-  /** When the first rows were queued (0: none yet), to say so when no worker takes them. */
-  firstQueuedAt = 0;
-  /** Whether any result arrived, or the user was told that none did. */
-  heardFromWorkers = false;
-
-  constructor(
-    readonly redis: Redis,
-    readonly keys: CampaignKeys,
-    readonly log: RunLog,
-    readonly enqueuer: Enqueuer,
-  ) {}
-
-  /** Stop the campaign everywhere (the first reason wins): workers see it within a moment. */
-  stop(reason: StopReason): void {
-    if (this.stopped) return;
-    this.stopped = reason;
-    this.enqueuer.wake();
-    void writeStop(this.redis, this.keys, campaignStopOf(reason)).catch(() => undefined);
-  }
-
-  get done(): boolean {
-    return this.planDone && this.enqueuer.pending === 0;
-  }
 }
 
 /** Run the campaign through workers; the caller holds the log's lock and closes the channel. */
@@ -250,57 +214,9 @@ async function readResults(run: QueueCampaignRun, state: Coordinator, reader: Re
   }
 }
 
-/** Every quarter second: a stop set by a worker (or the governor's verdict), and the governor's recovery. */
-async function watch(run: QueueCampaignRun, state: Coordinator, governor: RemoteGovernor, reader: ResultReader, observer: RunObserver): Promise<void> {
-  try {
-    if (!state.heardFromWorkers && state.firstQueuedAt > 0 && Date.now() - state.firstQueuedAt > NO_WORKER_NOTICE_MS) {
-      state.heardFromWorkers = true;
-      observer.notice(`no worker has taken a row for ${NO_WORKER_NOTICE_MS / 1000} s: start one on a sending machine with: herald worker redis://${redisWhere(run.redis)}`, 'warning');
-    }
-    const pause = gatesPauseReason(run.gates ?? [], (run.clock?.now ?? Date.now)());
-    if (pause && !state.done) state.stop({ kind: 'paused', pause });
-    await governor.tick();
-    if (state.unforgotten.length > 0) state.unforgotten.push(...(await reader.forget(state.unforgotten.splice(0))));
-    if (governor.givenUp) state.stop({ kind: 'breaker', detail: 'most sends kept failing for 5 minutes; the provider seems down' });
-    if (state.stopped) return;
-    const stop = await readStop(state.redis, state.keys);
-    if (stop) state.stop(stopReasonOf(stop));
-  } catch {
-    // Redis unreachable for a moment: the next tick tries again.
-  }
-}
-
-/** Wait until every queued row is done, or the campaign stopped and the workers' sends in flight are over. */
-async function finish(state: Coordinator, queue: Queue, graceMs: number, redisLost: () => boolean): Promise<void> {
-  let stoppedAt = 0;
-  while (!state.done) {
-    if (state.stopped) {
-      if (redisLost()) return;
-      stoppedAt ||= Date.now();
-      const active = await within(1000, queue.getActiveCount(), 0);
-      if ((active === 0 && Date.now() - state.lastResultAt > 1000) || Date.now() - stoppedAt > graceMs) return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 /** A finished campaign leaves nothing behind in Redis. */
 async function cleanUp(redis: Redis, keys: CampaignKeys, queue: Queue): Promise<void> {
   await redis.srem(CAMPAIGNS_KEY, keys.queue);
   await redis.del(keys.config, keys.bucket, keys.control, keys.rows, keys.results);
   await queue.obliterate({ force: true }).catch(() => undefined);
-}
-
-function describeRemote(change: RemoteChange): [string, 'info' | 'warning'] {
-  const limit = 'limit' in change ? (change.limit === null ? 'no limit' : formatRate(change.limit)) : '';
-  switch (change.kind) {
-    case 'breaker-open':
-      return [`${change.failures} of the last ${change.window} sends failed: every worker pauses ${change.cooldownMs} ms`, 'warning'];
-    case 'paused':
-      return [`provider is throttling most sends: every worker pauses ${change.pauseMs ?? 0} ms, then ${limit}`, 'info'];
-    case 'slowed':
-      return [`provider is throttling: the campaign slows to ${limit}`, 'info'];
-    default:
-      return [`throttling over: back to ${limit}`, 'info'];
-  }
 }
