@@ -56,7 +56,7 @@ export class LogWriteError extends HeraldError {
 }
 
 /**
- * The input cannot be read past a point (a quote never closed, a read that failed): the rows
+ * The input cannot be read past a point (a read that failed): the rows
  * before it were read and handled, the rest were not. Exit 1; the message says where, why, and
  * to fix the file and go on with `--resume`.
  */

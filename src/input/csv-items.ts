@@ -1,11 +1,11 @@
 /**
  * CSV and TSV records as input items: the first non-blank record names the fields; blank records
  * are skipped; a record with the wrong number of fields, bytes that are not UTF-8, or too long to
- * keep becomes a malformed row and reading goes on; a quote that is never closed stops reading with
- * an InputStoppedError, after every row before it.
+ * keep becomes a malformed row and reading goes on. A quote that is never closed makes the rest of
+ * the input one broken record: it becomes a malformed row saying so, and the input ends there.
  */
 import type { Parser } from 'csv-parse';
-import { ConfigError, InputStoppedError } from '../errors.js';
+import { ConfigError } from '../errors.js';
 import { headerNames, isBlankRecord, recordToItem } from './csv-record.js';
 import type { Parsed } from './csv-parser.js';
 import { readBatches } from './read-batches.js';
@@ -70,12 +70,16 @@ async function* csvBatches(
   label: string,
 ): AsyncGenerator<InputItem[]> {
   const counter = { line: 0 };
-  /** The items of a batch, and the error to throw after them when reading stopped in it. */
-  const toItems = (batch: readonly Parsed[]): { items: InputItem[]; stopped: InputStoppedError | null } => {
+  /** The items of a batch, and whether the input ends in it (a quote never closed). */
+  const toItems = (batch: readonly Parsed[]): { items: InputItem[]; stopped: boolean } => {
     const items: InputItem[] = [];
     for (const parsed of batch) {
       const sourceLine = advance(position, parsed);
-      if (parsed.kind === 'stop') return { items, stopped: inputStopped(label, sourceLine, parsed.problem) };
+      if (parsed.kind === 'stop') {
+        counter.line += 1;
+        items.push({ kind: 'malformed', line: counter.line, sourceLine, reason: quoteNeverClosed(parsed.problem, sourceLine), fields: {} });
+        return { items, stopped: true };
+      }
       if (parsed.kind === 'skipped') {
         counter.line += 1;
         items.push({ kind: 'malformed', line: counter.line, sourceLine, reason: parsed.problem, fields: {} });
@@ -88,14 +92,14 @@ async function* csvBatches(
         items.push(recordToItem(parsed.record, columns, counter.line, sourceLine));
       }
     }
-    return { items, stopped: null };
+    return { items, stopped: false };
   };
   try {
     let batch = first;
     for (;;) {
       const { items, stopped } = toItems(batch);
       if (items.length > 0) yield items;
-      if (stopped !== null) throw stopped;
+      if (stopped) return;
       const next = await pull(records);
       if (!next.ok) throw readStopped(label, position.endLine, next.error);
       if (next.step.done === true) return;
@@ -106,9 +110,7 @@ async function* csvBatches(
   }
 }
 
-/** The error for a record past which the file cannot be read: where, why, and how to go on. */
-function inputStopped(label: string, line: number, problem: string): InputStoppedError {
-  return new InputStoppedError(
-    `${label}: reading stopped at line ${line}: ${problem}, so the lines after it cannot be read; fix the file, then run again with --resume to go on from there`,
-  );
+/** Why a record whose quote never closes is invalid: what it cost, and how to go on. */
+function quoteNeverClosed(problem: string, line: number): string {
+  return `${problem}, so the lines after it (from line ${line + 1}) could not be read as rows and none was sent; fix the file, then run again with --resume`;
 }

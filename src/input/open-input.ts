@@ -57,7 +57,8 @@ export interface OpenInput {
  * Opens an input for reading. Throws ConfigError with one line naming the file when it cannot be
  * read, its format or encoding is unknown, or (CSV/TSV) it has no header or a header name is empty
  * or repeated. Iterating its items may throw InputStoppedError, after every row before the point
- * where the input cannot be read on (a quote never closed, a failed read).
+ * where the input cannot be read on (a failed read); a CSV quote never closed is the last item,
+ * malformed.
  */
 export async function openInput(options: OpenInputOptions): Promise<OpenInput> {
   const encodingOption = parseEncodingOption(options.encoding ?? AUTO_ENCODING);

@@ -1,6 +1,6 @@
 import { chmodSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, InputStoppedError } from '../../src/errors.js';
+import { ConfigError } from '../../src/errors.js';
 import { MAX_RECORD_BYTES } from '../../src/input/csv-items.js';
 import { openInput } from '../../src/input/open-input.js';
 import type { InputItem } from '../../src/input/row.js';
@@ -85,23 +85,26 @@ describe('CSV records', () => {
     expect(items.map((item) => item.fields['height'])).toEqual(['5\'10"', '6\'1"']);
   });
 
-  it('stops with an InputStoppedError after the rows before a quote that is never closed', async () => {
+  it('a quote that is never closed: the rows before it, then that record malformed, naming its line, and the input ends', async () => {
     const path = tmp.write('open-quote.csv', 'email,name\na@b.c,Ann\nb@b.c,"Bob\nc@b.c,Cid\n');
     const { items, error } = await readUntilStopped({ path });
-    expect(plain(items)).toEqual([{ kind: 'row', line: 1, sourceLine: 2, fields: { email: 'a@b.c', name: 'Ann' } }]);
-    expect(error).toBeInstanceOf(InputStoppedError);
-    expect((error as InputStoppedError).exitCode).toBe(1);
-    expect((error as Error).message).toBe(
-      `${path}: reading stopped at line 3: a quote opened in this record is never closed, so the lines after it cannot be read; fix the file, then run again with --resume to go on from there`,
-    );
+    expect(error).toBeUndefined();
+    expect(plain(items)).toEqual([
+      { kind: 'row', line: 1, sourceLine: 2, fields: { email: 'a@b.c', name: 'Ann' } },
+      {
+        kind: 'malformed', line: 2, sourceLine: 3, fields: {},
+        reason: 'a quote opened in this record is never closed, so the lines after it (from line 4) could not be read as rows and none was sent; fix the file, then run again with --resume',
+      },
+    ]);
   });
 
-  it('stops at a quote not closed within MAX_RECORD_BYTES, without reading the rest of a big file', async () => {
+  it('a quote not closed within MAX_RECORD_BYTES: that record malformed, without reading the rest of a big file', async () => {
     const filler = 'x@example.com,Filler\n'.repeat(Math.ceil((MAX_RECORD_BYTES * 1.2) / 21));
     const path = tmp.write('runaway.csv', 'email,name\na@b.c,Ann\nb@b.c,"Bob\n' + filler);
     const { input, items, error } = await readUntilStopped({ path });
-    expect(items).toHaveLength(1);
-    expect((error as Error).message).toMatch(/runaway\.csv: reading stopped at line 3: a quote opened in this record is not closed within 1048576 bytes, so the lines after it/);
+    expect(error).toBeUndefined();
+    expect(items).toHaveLength(2);
+    expect(items[1]).toMatchObject({ kind: 'malformed', line: 2, sourceLine: 3, reason: expect.stringMatching(/^a quote opened in this record is not closed within 1048576 bytes, so the lines after it \(from line 4\)/) });
     expect(input.bytesRead()).toBeLessThan(MAX_RECORD_BYTES * 1.2);
   });
 

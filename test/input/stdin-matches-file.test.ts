@@ -68,15 +68,14 @@ describe('stdin reads exactly as a file', () => {
     }
   });
 
-  it('keeps every row before an unclosed quote and names its line (file and stdin)', async () => {
+  it('keeps every row before an unclosed quote, then that record malformed naming its line (file and stdin)', async () => {
     const text = csv(200, 'bad@example.com,"broken\nafter@example.com,After\n');
     for (const options of [{ path: tmp.write('quote-200.csv', text) }, { path: '-', format: 'csv', stdin: stdinOf(Buffer.from(text), 1 << 20) }]) {
       const { items, stopped } = await seen(options);
-      expect(items).toHaveLength(200);
-      expect(items.at(-1)).toMatchObject({ kind: 'row', line: 200, sourceLine: 201 });
-      expect(stopped).toBe(
-        'reading stopped at line 202: a quote opened in this record is never closed, so the lines after it cannot be read; fix the file, then run again with --resume to go on from there',
-      );
+      expect(stopped).toBeNull();
+      expect(items).toHaveLength(201);
+      expect(items.at(-2)).toMatchObject({ kind: 'row', line: 200, sourceLine: 201 });
+      expect(items.at(-1)).toMatchObject({ kind: 'malformed', line: 201, sourceLine: 202, reason: expect.stringContaining('a quote opened in this record is never closed, so the lines after it (from line 203)') });
     }
   });
 
