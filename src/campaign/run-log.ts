@@ -60,7 +60,7 @@ export function runRecord(run: RunIdentity, nowMs: number): RunRecord {
 /** Open the run's log (its run record first) with a summary of what reaches it. */
 export function openRunLog(run: RunIdentity, nowMs: number): RunLog {
   const writer = run.logPath === null ? new DiscardSink() : LogWriter.open(run.logPath, { endsWithNewline: run.logEndsWithNewline, first: runRecord(run, nowMs) });
-  const summary = new SummaryFold();
+  const summary = new SummaryFold(run.settings.spec.retryLeavesInDoubt === true);
   const campaign = new CampaignTally(run.prior ?? null);
   const tallies = new WeakMap<RowRecord, Readonly<Record<string, number>>>();
   const corrected = new WeakMap<RowRecord, RowRecord>();

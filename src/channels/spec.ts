@@ -28,6 +28,12 @@ export interface ChannelSpec {
   readonly defaultKey: string;
   /** Default --concurrency, suited to the provider. */
   readonly defaultConcurrency: number;
+  /**
+   * Whether `herald retry` leaves rows whose outcome is unknown (failed/in-doubt) unless told
+   * `--in-doubt resend`: the provider can neither be asked whether a message arrived nor counted on
+   * to drop a duplicate for good (WeChat). Summaries then count them apart from what a retry sends.
+   */
+  readonly retryLeavesInDoubt?: boolean;
   /** Channel-specific flags of `herald send`. */
   readonly options: readonly OptionSpec[];
   load(): Promise<ChannelModule>;

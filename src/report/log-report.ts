@@ -2,6 +2,7 @@
 import type { LogState } from '../results/log-state.js';
 import { isRetryable } from '../results/row-state.js';
 import { SummaryFold, type SummaryJson } from './summary.js';
+import { CHANNELS } from '../channels/registry.js';
 
 /** `herald report --json`. */
 export interface LogReport extends SummaryJson {
@@ -21,7 +22,8 @@ export interface LogReport extends SummaryJson {
 
 /** Fold a log's final states into a report. */
 export function buildReport(log: LogState): LogReport {
-  const fold = new SummaryFold();
+  const channel = log.runs.at(-1)?.channel ?? null;
+  const fold = new SummaryFold(channel !== null && CHANNELS.find((spec) => spec.name === channel)?.retryLeavesInDoubt === true);
   let retryable = 0;
   let retryableWithAll = 0;
   for (const state of log.keys.values()) {
@@ -38,7 +40,7 @@ export function buildReport(log: LogState): LogReport {
   return {
     ...fold.toJSON(),
     log: log.path,
-    channel: log.runs.at(-1)?.channel ?? null,
+    channel,
     runs: log.runs.length,
     firstRunAt: log.runs[0]?.at ?? null,
     lastRunAt: log.runs.at(-1)?.at ?? null,

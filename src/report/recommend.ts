@@ -37,6 +37,9 @@ export function recommendNext(facts: NextFacts): Recommendation {
   const { retry } = facts;
   const notes: [string, string][] = [];
   if (retry.optedOut > 0) notes.push(['opted out', `${String(retry.optedOut).padStart(7)}  recipients who opted out (Twilio 21610, WeChat 43004/43101): herald never sends to them again`]);
+  if (retry.inDoubt > 0) {
+    notes.push(['in doubt', `${String(retry.inDoubt).padStart(7)}  may already be delivered (no answer came; the provider cannot be asked): herald retry leaves them; ${facts.retryCommand} --in-doubt resend sends them anyway`]);
+  }
   if (retry.unknownMailboxes > 0) notes.push(['no mailbox', `${String(retry.unknownMailboxes).padStart(7)}  mailboxes that do not exist (SMTP 5.1.1): herald retry leaves them out`]);
   const retryCommand = retry.retry > 0 ? facts.retryCommand : retry.withAll > 0 ? `${facts.retryCommand} --all` : null;
   if (facts.rowsLeft > 0 && facts.resumeCommand !== null) {

@@ -30,6 +30,11 @@ export interface RetryCounts {
   readonly optedOut: number;
   /** Mailboxes the server said do not exist: only with --all --include-unknown-mailboxes. */
   readonly unknownMailboxes: number;
+  /**
+   * Rows whose outcome is unknown on a channel where `herald retry` leaves them (see
+   * ChannelSpec.retryLeavesInDoubt): only `--in-doubt resend` sends them. Not counted in `retry`.
+   */
+  readonly inDoubt: number;
 }
 
 /** A summary as printed by --json. */
@@ -60,8 +65,11 @@ export class SummaryFold {
   readonly latency = new LatencyHistogram();
   readonly tally = new Map<string, number>();
   readonly reasons = new ReasonTally();
-  private retryCounts = { retry: 0, withAll: 0, optedOut: 0, unknownMailboxes: 0 };
+  private retryCounts = { retry: 0, withAll: 0, optedOut: 0, unknownMailboxes: 0, inDoubt: 0 };
   rows = 0;
+
+  /** `retryLeavesInDoubt`: the channel's in-doubt rows are not what a plain `herald retry` sends. */
+  constructor(private readonly retryLeavesInDoubt = false) {}
 
   /** Count one row's final record. */
   add(row: FinalRow): void {
@@ -94,7 +102,8 @@ export class SummaryFold {
     }
     if (row.status === 'failed') {
       const counts = this.retryCounts;
-      if (isRetryable(row, false)) counts.retry += by;
+      if (this.retryLeavesInDoubt && row.class === 'in-doubt') counts.inDoubt += by;
+      else if (isRetryable(row, false)) counts.retry += by;
       else if (isRetryable(row, true)) counts.withAll += by;
       const left = leftOutOfAll(row);
       if (left === 'opted-out') counts.optedOut += by;

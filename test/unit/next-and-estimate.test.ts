@@ -8,7 +8,7 @@ import { realSendLine } from '../../src/commands/test-send.js';
 import { recommendNext } from '../../src/report/recommend.js';
 import type { RunRecord } from '../../src/results/record.js';
 
-const none = { retry: 0, withAll: 0, optedOut: 0, unknownMailboxes: 0 };
+const none = { retry: 0, withAll: 0, optedOut: 0, unknownMailboxes: 0, inDoubt: 0 };
 
 describe('recommendNext', () => {
   it.each<[string, Parameters<typeof recommendNext>[0], string | null, number]>([
@@ -20,6 +20,8 @@ describe('recommendNext', () => {
     ['permanent only', { rowsLeft: 0, resumeCommand: 'r', retry: { ...none, withAll: 2 }, retryCommand: 'herald retry l' }, 'herald retry l --all', 0],
     // Only recipients who opted out or do not exist: no step, two notes, never --all.
     ['opted out and unknown mailboxes', { rowsLeft: 0, resumeCommand: 'r', retry: { ...none, optedOut: 2, unknownMailboxes: 1 }, retryCommand: 'herald retry l' }, null, 2],
+    // Only rows in doubt that herald retry leaves (WeChat): no step that would send nothing; a note naming --in-doubt resend.
+    ['in doubt, left by retry', { rowsLeft: 0, resumeCommand: 'r', retry: { ...none, inDoubt: 2 }, retryCommand: 'herald retry l' }, null, 1],
   ])('%s', (_name, facts, command, notes) => {
     const recommendation = recommendNext(facts);
     expect(recommendation.next?.command ?? null).toBe(command);

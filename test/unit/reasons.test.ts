@@ -63,7 +63,7 @@ describe('SummaryFold', () => {
     const json = fold.toJSON();
     expect(json.topCodes.map((c) => c.code)).toEqual(['404', '21610', '500', '550']);
     expect(json.reasons[0]).toEqual({ status: 'failed', reason: 'answered 404', count: 3 });
-    expect(json.retry).toEqual({ retry: 1, withAll: 3, optedOut: 1, unknownMailboxes: 1 });
+    expect(json.retry).toEqual({ retry: 1, withAll: 3, optedOut: 1, unknownMailboxes: 1, inDoubt: 0 });
   });
 
   it('reclassify moves a row from one class to another without counting it twice', () => {
@@ -75,6 +75,6 @@ describe('SummaryFold', () => {
     expect(json.rows).toBe(1);
     expect(json.breakdown).toEqual({ failed: { fatal: 1 } });
     expect(json.reasons).toEqual([{ status: 'failed', reason: 'answered 404', count: 1 }]);
-    expect(json.retry).toEqual({ retry: 1, withAll: 0, optedOut: 0, unknownMailboxes: 0 });
+    expect(json.retry).toEqual({ retry: 1, withAll: 0, optedOut: 0, unknownMailboxes: 0, inDoubt: 0 });
   });
 });

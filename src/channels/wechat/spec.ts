@@ -11,6 +11,8 @@ export const wechatSpec: ChannelSpec = {
   // WeChat allows far more, but template sends count against a per-minute API quota: 16 in
   // flight is over 100 messages a second at WeChat's usual latency.
   defaultConcurrency: 16,
+  // No query for a message's fate, and client_msg_id de-duplicates for 10 minutes only.
+  retryLeavesInDoubt: true,
   options: [
     { flags: '--template-id <id>', description: 'wechat: the template ID (from My Templates in the Official Account console)' },
     {

@@ -124,6 +124,11 @@ describe('herald send --channel wechat', () => {
     expect(states['sent/ok']).toBe(200 - server.counters.delayed);
     expect(server.counters.delayed).toBeGreaterThan(5);
     expect(server.counters.duplicates).toBe(0);
+    // The summary does not offer a plain retry (it would send nothing): it says what --in-doubt resend does.
+    expect(run.stderr).not.toMatch(/next\s+herald retry/);
+    expect(run.stderr).toMatch(new RegExp(`in doubt\\s+${server.counters.delayed}  may already be delivered .*herald retry leaves them; herald retry \\S+ --in-doubt resend sends them anyway`));
+    const report = JSON.parse((await herald(['report', LOG(), '--json'], server.env)).stdout) as { retry: Record<string, number> };
+    expect(report.retry).toMatchObject({ retry: 0, inDoubt: server.counters.delayed });
     // They may already be delivered: a plain retry leaves them and says how to send them anyway.
     const left = await herald(['retry', LOG()], { ...server.env });
     expect(left.code, left.stderr).toBe(0);
