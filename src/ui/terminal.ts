@@ -24,10 +24,14 @@ export interface Terminal {
   readonly outColor: Paint;
 }
 
-/** Whether colour suits a stream: a terminal, NO_COLOR unset, TERM not dumb. */
+/**
+ * Whether colour suits a stream: a terminal, NO_COLOR unset, TERM not dumb, FORCE_COLOR not 0. A
+ * pipe or a file never gets colour, FORCE_COLOR or not (the contract: non-terminals get none; test
+ * runners set FORCE_COLOR for their children).
+ */
 export function wantsColor(stream: { isTTY?: boolean }, env: Readonly<Record<string, string | undefined>>): boolean {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
-  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
+  if (env.FORCE_COLOR === '0') return false;
   return stream.isTTY === true && env.TERM !== 'dumb';
 }
 

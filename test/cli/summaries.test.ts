@@ -100,3 +100,14 @@ describe('rows left waiting, and throttling', () => {
     expect(lines(result.stderr, 'throttled')[0]).toMatch(/^ {2}throttled +12 {2}answers asked herald to slow down/);
   });
 });
+
+describe('colour', () => {
+  it('a pipe gets no colour even with FORCE_COLOR set (as test runners set it); the summary is plain text', async () => {
+    const sink = await ws.startSink((request) => (JSON.parse(request.body).id === 'k1' ? { status: 422 } : { status: 200 }));
+    const csv = writeCsv(ws.dir, 3);
+    const result = await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url], { env: { NO_COLOR: undefined, FORCE_COLOR: '1' } });
+    expect(result.code, result.stderr).toBe(3);
+    expect(result.stderr).toContain('failed');
+    expect(result.stderr + result.stdout).not.toMatch(/\u001b\[/);
+  });
+});
