@@ -80,7 +80,7 @@ export function renderRunEnd(result: CampaignResult, context: RunEndContext, ter
     const how = !outcome.stopped ? 'done' : outcome.stopped.kind === 'interrupt' ? 'interrupted' : outcome.stopped.kind === 'paused' ? 'paused' : 'stopped';
     const title = test
       ? `${context.title}: ${how} — a test send of ${plural(summary.rows + leftPending, 'row')}, every message to ${test.to}; nothing recorded in the campaign's log`
-      : `${context.title}: ${how} — ${rowsTitle(result, leftPending, notReached, context.command)}`;
+      : `${context.title}: ${how} — ${rowsTitle(result, leftPending, notReached + outcome.deferred, context.command)}`;
     const notes: (readonly [string, string])[] = [];
     if (outcome.deferred > 0) {
       const waitsFor = context.waitingFor ? ` for ${context.waitingFor}` : '';
@@ -111,7 +111,7 @@ export function renderRunEnd(result: CampaignResult, context: RunEndContext, ter
       resumeCommand: !test && (outcome.stopped || rowsLeft > 0) ? context.resumeCommand : null,
       nextCommand: next?.command ?? null,
       pacing: result.pacing ?? { throttledAnswers: 0, lowestRate: null },
-      campaign: campaign && { ...campaign, rows: campaign.recorded + notReached, notReached },
+      campaign: campaign && { ...campaign, rows: campaign.recorded + notReached + outcome.deferred, notReached },
       testTo: test?.to ?? null,
       deferred: outcome.deferred,
     };

@@ -26,14 +26,29 @@ describe('herald send --quota', () => {
     const log = `${csv}.results.jsonl`;
     expect(countStates(log)).toEqual({ 'sent/ok': 3 });
     // The same hour, a new process: the log says 3 were sent, so nothing goes.
-    const again = await runHerald(args, { env: at('2026-06-01T09:40:00+08:00') });
+    const again = await runHerald([...args, '--json'], { env: at('2026-06-01T09:40:00+08:00') });
     expect(again.code, again.stderr).toBe(75);
+    // The campaign is the file's 5 rows: 3 sent, the rest waiting or not reached yet.
+    expect(JSON.parse(again.stdout).campaign).toMatchObject({ rows: 5, sent: 3 });
+    expect(again.stderr).toMatch(/campaign 3\/5 sent/);
     expect(sink.requests).toHaveLength(3);
     const json = await runHerald([...args, '--quiet', '--json'], { env: at('2026-06-01T10:00:05+08:00') });
     expect(json.code, json.stderr).toBe(0);
     expect(JSON.parse(json.stdout)).toMatchObject({ exitCode: 0, stopped: null, status: { sent: 2 } });
     expect(countStates(log)).toEqual({ 'sent/ok': 5 });
     expect(sink.requests).toHaveLength(5);
+  });
+
+  it('paused with rows sent, rows held back by the quota and rows not read yet: the campaign counts every row of the file', async () => {
+    const sink = await ws.startSink();
+    const csv = join(ws.dir, 'ten.csv');
+    writeFileSync(csv, 'id\n' + Array.from({ length: 10 }, (_, i) => `k${i}`).join('\n') + '\n');
+    const run = await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--quota', '3/h', '--tz', 'Asia/Shanghai', '--json'], { env: at('2026-06-01T09:10:00+08:00') });
+    expect(run.code, run.stderr).toBe(75);
+    const report = JSON.parse(run.stdout);
+    expect(report.deferred).toBeGreaterThan(0);
+    expect(report.campaign).toMatchObject({ rows: 10, sent: 3 });
+    expect(run.stderr).toContain('campaign 3/10 sent');
   });
 
   it('holds for herald retry on the same log: failed rows wait for the next hour when the quota is spent', async () => {
