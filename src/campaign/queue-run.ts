@@ -32,6 +32,7 @@ import { watchInterrupts } from './interrupts.js';
 import type { CampaignResult, RunObserver } from './run-campaign.js';
 import { openRunLog, type RunIdentity } from './run-log.js';
 import { recordedSettings } from './settings.js';
+import { blamedOnSetting, watchSameAnswer } from './same-answer-stop.js';
 import { isStaleRecord } from './stale-record.js';
 
 /** How often the send process looks at the campaign's stop and lets the governor recover. */
@@ -54,6 +55,8 @@ export interface QueueCampaignRun extends RunIdentity {
   readonly notAfter?: number | null;
   /** Metrics to keep up to date (rows waiting, the paced rate), when served. */
   readonly metrics?: RunMetrics | null;
+  /** Stop when the first sends all get the same permanent answer (not with --keep-going). */
+  readonly stopOnSameAnswer?: boolean;
 }
 
 /** Run the campaign through workers; the caller holds the log's lock and closes the channel. */
@@ -188,6 +191,13 @@ async function enqueueAdmitted(run: QueueCampaignRun, state: Coordinator, rows: 
 /** Read the workers' results into the log until the campaign is done (or stopped and quiet). */
 async function readResults(run: QueueCampaignRun, state: Coordinator, reader: ResultReader, governor: RemoteGovernor, observer: RunObserver): Promise<void> {
   const { writer } = state.log;
+  const now = run.clock?.now ?? Date.now;
+  const correct = (record: RowRecord) => {
+    const fixed = blamedOnSetting(record, now());
+    state.log.corrects(fixed, record);
+    writer.append(fixed);
+  };
+  const sameAnswer = run.stopOnSameAnswer === false ? null : watchSameAnswer(run.settings.spec.name, correct, (reason) => state.stop(reason));
   while (!state.done && !(state.stopped && Date.now() - state.lastResultAt > 1000)) {
     const entries = await reader.read(READ_COUNT, 200);
     if (entries.length === 0) continue;
@@ -202,6 +212,7 @@ async function readResults(run: QueueCampaignRun, state: Coordinator, reader: Re
       if (record.status === 'pending') continue;
       finals.push(record);
       observer.record(record);
+      sameAnswer?.(record);
       if (state.admittedKeys.delete(record.key)) {
         for (const gate of run.gates ?? []) gate.settled?.({ key: record.key, row: record.row }, record.status === 'sent', (run.clock?.now ?? Date.now)());
       }

@@ -14,13 +14,12 @@ import type { RowSource } from '../pipeline/row-source.js';
 import { BREAKER_GIVE_UP_MS, SendLoop, type SendOutcome } from '../pipeline/send-loop.js';
 import type { RowRecord } from '../results/record.js';
 import type { ResultSink } from '../results/result-sink.js';
-import { rowRecord } from '../results/row-record.js';
 import type { SummaryFold } from '../report/summary.js';
 import type { PacingFacts } from '../report/summary-text.js';
 import { AnswerStats, describeFailure } from './answer-stats.js';
 import type { CampaignTally } from './campaign-tally.js';
 import { PacingNotices } from './pacing-notices.js';
-import { SameAnswerStop, sameAnswerMessage } from './same-answer-stop.js';
+import { blamedOnSetting, watchSameAnswer } from './same-answer-stop.js';
 import { watchInterrupts } from './interrupts.js';
 import { openRunLog, type RunIdentity } from './run-log.js';
 import { watchSlowCalls } from './slow-calls.js';
@@ -77,12 +76,6 @@ export interface CampaignResult {
   readonly campaign?: CampaignTally;
 }
 
-/** The same answer, now blamed on a setting: failed/fatal, so `--resume` sends the row again. */
-function blamedOnSetting(record: RowRecord, at: number): RowRecord {
-  const { key, code, error, attempts, messageId, idempotencyKey, latencyMs, line, row } = record;
-  return rowRecord({ key, status: 'failed', class: 'fatal', code, error, attempts, messageId, idempotencyKey, latencyMs, line, row }, at);
-}
-
 /** Run the campaign; the caller holds the log's lock and closes the channel and the source. */
 export async function runCampaign(run: CampaignRun, observer: RunObserver, signals: NodeJS.EventEmitter): Promise<CampaignResult> {
   const { settings } = run;
@@ -122,12 +115,12 @@ export async function runCampaign(run: CampaignRun, observer: RunObserver, signa
   const watched = watchSlowCalls(run.channel, (line) => observer.notice(line, 'info'));
   const channel = watched.channel;
   const tally = channel.tally?.bind(channel);
-  const sameAnswer = run.stopOnSameAnswer === false ? null : new SameAnswerStop();
   const correct = (record: RowRecord) => {
     const fixed = blamedOnSetting(record, now());
     log.corrects(fixed, record);
     sink.append(fixed);
   };
+  const sameAnswer = run.stopOnSameAnswer === false ? null : watchSameAnswer(settings.spec.name, correct, (reason) => loop.stop(reason));
   const loop: SendLoop<unknown> = new SendLoop<unknown>({
     source: run.source,
     channel,
@@ -145,12 +138,7 @@ export async function runCampaign(run: CampaignRun, observer: RunObserver, signa
         if (tally && record.status === 'sent' && message !== undefined) log.tally(record, tally(message));
         observer.record(record);
         // Only answers to sends count; records of rows never sent (invalid, duplicate) do not.
-        const verdict = message !== undefined && sameAnswer ? sameAnswer.observe(record) : null;
-        if (verdict?.act === 'correct') correct(record);
-        if (verdict?.act === 'stop') {
-          for (const first of verdict.rows) correct(first);
-          loop.stop({ kind: 'fatal', detail: sameAnswerMessage(settings.spec.name, verdict, verdict.rows.length), code: verdict.code });
-        }
+        if (message !== undefined) sameAnswer?.(record);
       },
       notice: (message) => observer.notice(message, 'warning'),
     },

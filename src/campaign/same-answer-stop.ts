@@ -7,8 +7,10 @@
  * further row that gets that answer (sends in flight at the stop), so they can be recorded
  * `failed`/`fatal`: `--resume` sends such rows again once the setting is fixed. Pure.
  */
+import type { StopReason } from '../pipeline/stop-reason.js';
 import { normalizeReason } from '../results/reason-tally.js';
 import type { RowRecord } from '../results/record.js';
+import { rowRecord } from '../results/row-record.js';
 
 /** How many first answers, all the same permanent failure, stop a run. */
 export const SAME_ANSWER_ROWS = 20;
@@ -80,4 +82,28 @@ export function sameAnswerMessage(channel: string, answer: { readonly code: stri
     `the first ${rows} sends all got the same permanent answer (${said}): a setting all rows share is likely wrong, not the rows — check ${where}. ` +
     `These rows are recorded failed/fatal: once the setting is fixed, --resume sends them (--keep-going sends every row regardless)`
   );
+}
+
+/** The same answer, now blamed on a setting: failed/fatal, so `--resume` sends the row again. */
+export function blamedOnSetting(record: RowRecord, at: number): RowRecord {
+  const { key, code, error, attempts, messageId, idempotencyKey, latencyMs, line, row } = record;
+  return rowRecord({ key, status: 'failed', class: 'fatal', code, error, attempts, messageId, idempotencyKey, latencyMs, line, row }, at);
+}
+
+/**
+ * A run's watch over its first answers (a local run and a run through workers alike): feed it the
+ * final record of every send; rows to blame on the setting go to `correct` (which records
+ * blamedOnSetting of them), and the stop, once, to `stop`.
+ */
+export function watchSameAnswer(channel: string, correct: (record: RowRecord) => void, stop: (reason: StopReason) => void): (record: RowRecord) => void {
+  const watcher = new SameAnswerStop();
+  return (record) => {
+    if (!watcher.watching) return;
+    const verdict = watcher.observe(record);
+    if (verdict.act === 'correct') correct(record);
+    if (verdict.act === 'stop') {
+      for (const first of verdict.rows) correct(first);
+      stop({ kind: 'fatal', detail: sameAnswerMessage(channel, verdict, verdict.rows.length), code: verdict.code });
+    }
+  };
 }

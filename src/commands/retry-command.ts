@@ -96,7 +96,7 @@ export async function retryCommand(logArg: string, given: Readonly<Record<string
       const result =
         queue === null
           ? await runCampaign({ ...run, source: planSource(plan), gates: polite.gates, stopOnSameAnswer: !settings.keepGoing && !scope.all }, observer, io.signals)
-          : await (await import('../campaign/queue-run.js')).runQueueCampaign({ ...run, plan, redis: queue, gates: polite.gates, notAfter: notAfterInstant(settings, clock.now()), metrics }, observer, io.signals);
+          : await (await import('../campaign/queue-run.js')).runQueueCampaign({ ...run, plan, redis: queue, stopOnSameAnswer: !settings.keepGoing && !scope.all, gates: polite.gates, notAfter: notAfterInstant(settings, clock.now()), metrics }, observer, io.signals);
       return renderRunEnd(
         result,
         { command: 'retry', channel: settings.spec.name, logPath: outPath, title: `herald retry ${logArg}`, resumeCommand, retryCommand: shellLine(['herald', 'retry', outPath]), planned: toSend, quiet: settings.quiet, json: settings.json, waitingFor: polite.waitingFor },

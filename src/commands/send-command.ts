@@ -138,7 +138,7 @@ export async function sendCommand(inputArg: string, given: Readonly<Record<strin
       const result =
         queue === null
           ? await runCampaign({ ...run, source: planSource(plan), gates: polite.gates, stopOnSameAnswer: !settings.keepGoing }, observer, io.signals)
-          : await (await import('../campaign/queue-run.js')).runQueueCampaign({ ...run, plan, redis: queue, gates: polite.gates, notAfter: notAfterInstant(settings, clock.now()), metrics }, observer, io.signals);
+          : await (await import('../campaign/queue-run.js')).runQueueCampaign({ ...run, plan, redis: queue, stopOnSameAnswer: !settings.keepGoing, gates: polite.gates, notAfter: notAfterInstant(settings, clock.now()), metrics }, observer, io.signals);
       const notReached = await notReachedRows(input, opened, settings, result);
       return renderRunEnd(
         result,

@@ -108,6 +108,6 @@ describe('colour', () => {
     const result = await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url], { env: { NO_COLOR: undefined, FORCE_COLOR: '1' } });
     expect(result.code, result.stderr).toBe(3);
     expect(result.stderr).toContain('failed');
-    expect(result.stderr + result.stdout).not.toMatch(/\u001b\[/);
+    expect(result.stderr + result.stdout).not.toContain('\u001b[');
   });
 });

@@ -208,6 +208,19 @@ describe('herald worker and herald send --queue', () => {
     }
   });
 
+  it('the first 20 sends all answered the same 404: the campaign stops (exit 1) as a local run does, those rows failed/fatal for --resume', async () => {
+    const sink = await ws.startSink(() => ({ status: 404, body: 'no such hook' }));
+    const csv = writeCsv(ws.dir, 200);
+    pool.start(1);
+    const result = await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--queue', pool.redis.url, '--concurrency', '4']);
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).toContain('the first 20 sends all got the same permanent answer');
+    expect(sink.requests.length).toBeLessThan(200);
+    const finals = [...lastByKey(`${csv}.results.jsonl`).values()].filter((record) => record.status !== 'pending');
+    expect(finals.length).toBeGreaterThanOrEqual(20);
+    expect(finals.filter((record) => !(record.status === 'failed' && record.class === 'fatal'))).toEqual([]);
+  });
+
   it('a worker without the channel\'s secret records the row it took failed/fatal naming the missing variable, and the campaign stops (exit 1)', async () => {
     const sink = await ws.startSink();
     const csv = writeCsv(ws.dir, 20);
