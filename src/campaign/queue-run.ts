@@ -198,6 +198,13 @@ async function readResults(run: QueueCampaignRun, state: Coordinator, reader: Re
     writer.append(fixed);
   };
   const sameAnswer = run.stopOnSameAnswer === false ? null : watchSameAnswer(run.settings.spec.name, correct, (reason) => state.stop(reason));
+  // Billed segments of what went out (SMS): the workers' messages are rendered here again from the row.
+  const tally = run.channel.tally?.bind(run.channel);
+  const counted = (record: RowRecord) => {
+    if (!tally || record.status !== 'sent') return;
+    const prepared = run.channel.prepare(record.row);
+    if (prepared.ok) state.log.tally(record, tally(prepared.message));
+  };
   while (!state.done && !(state.stopped && Date.now() - state.lastResultAt > 1000)) {
     const entries = await reader.read(READ_COUNT, 200);
     if (entries.length === 0) continue;
@@ -211,6 +218,7 @@ async function readResults(run: QueueCampaignRun, state: Coordinator, reader: Re
       await governor.record(record);
       if (record.status === 'pending') continue;
       finals.push(record);
+      counted(record);
       observer.record(record);
       sameAnswer?.(record);
       if (state.admittedKeys.delete(record.key)) {

@@ -3,7 +3,10 @@
  * rate for the campaign as a whole, a worker or the send process killed (-9) mid-run, a throttling
  * storm slowing every worker, secrets that never reach Redis, a worker without the channel's secret.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { startAliyunMock } from '../../src/mock/aliyun-sms/server.js';
 import { finished, runHerald, spawnHerald, waitFor } from '../helpers/cli.js';
 import { lastByKey, rowRecords, writeCsv } from '../helpers/files.js';
 import { freePort, startRedis } from '../helpers/redis.js';
@@ -219,6 +222,20 @@ describe('herald worker and herald send --queue', () => {
     const finals = [...lastByKey(`${csv}.results.jsonl`).values()].filter((record) => record.status !== 'pending');
     expect(finals.length).toBeGreaterThanOrEqual(20);
     expect(finals.filter((record) => !(record.status === 'failed' && record.class === 'fatal'))).toEqual([]);
+  });
+
+  it('aliyun-sms through a worker: the summary tally counts the messages the workers sent, as a local run does', async () => {
+    const server = ws.own(await startAliyunMock({ seed: '5' }, () => undefined));
+    const csv = join(ws.dir, 'members.csv');
+    writeFileSync(csv, ['id,phone,name', ...Array.from({ length: 30 }, (_, i) => `m${i},1380000${String(i).padStart(4, '0')},会员${i}`)].join('\n') + '\n');
+    pool.start(1, server.env);
+    const args = ['send', csv, '--channel', 'aliyun-sms', '--sign-name', '某某商城', '--template-code', 'SMS_123456789', '--param', 'name=name', '--queue', pool.redis.url, '--json', '--quiet'];
+    const noSecrets = { ALIBABA_CLOUD_ACCESS_KEY_ID: undefined, ALIBABA_CLOUD_ACCESS_KEY_SECRET: undefined, HERALD_ALIYUN_ENDPOINT: undefined };
+    const result = await runHerald(args, { env: noSecrets });
+    expect(result.code, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout) as { status: { sent: number }; tally: { messages?: number } };
+    expect(summary.status.sent).toBe(30);
+    expect(summary.tally.messages).toBe(30);
   });
 
   it('a worker without the channel\'s secret records the row it took failed/fatal naming the missing variable, and the campaign stops (exit 1)', async () => {
