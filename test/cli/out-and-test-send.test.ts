@@ -77,6 +77,17 @@ describe('a test send to yourself (--test-to)', () => {
     expect(server.received().filter((m) => m.rcptTo[0] === 'customer1@example.com')).toHaveLength(1);
   });
 
+  it('a row the campaign would refuse (a malformed recipient) is refused by the test too, not delivered to the tester', async () => {
+    const server = ws.own(await startEmail({}, () => undefined));
+    writeFileSync(join(ws.dir, 'list.csv'), 'email,name\ncustomer1@example.com,One\nnot-an-address,Broken\ncustomer3@example.com,Three\n');
+    writeFileSync(join(ws.dir, 'hello.txt'), 'From: Shop <shop@example.com>\nSubject: Hello {{name}}\n\nHi {{name}}\n');
+    const test = await runHerald(['send', 'list.csv', '--channel', 'email', '--template', 'hello.txt', '--test-to', 'me@test.example', '--limit', '3', '--json'], { cwd: ws.dir, env: { HERALD_SMTP_URL: server.env.HERALD_SMTP_URL! } });
+    expect(test.code, test.stderr).toBe(3);
+    expect(JSON.parse(test.stdout)).toMatchObject({ status: { sent: 2, invalid: 1 } });
+    expect(server.received()).toHaveLength(2);
+    expect(test.stderr).toContain("'not-an-address'");
+  });
+
   it('sends one row by default; a channel without a recipient field refuses --test-to (exit 2)', async () => {
     const server = ws.own(await startEmail({}, () => undefined));
     const { csv, template } = campaign(5);
