@@ -99,7 +99,7 @@ export async function retryCommand(logArg: string, given: Readonly<Record<string
           : await (await import('../campaign/queue-run.js')).runQueueCampaign({ ...run, plan, redis: queue, stopOnSameAnswer: !settings.keepGoing && !scope.all, gates: polite.gates, notAfter: notAfterInstant(settings, clock.now()), metrics }, observer, io.signals);
       return renderRunEnd(
         result,
-        { command: 'retry', channel: settings.spec.name, logPath: outPath, title: `herald retry ${logArg}`, resumeCommand, retryCommand: shellLine(['herald', 'retry', outPath]), planned: toSend, quiet: settings.quiet, json: settings.json, waitingFor: polite.waitingFor },
+        { command: 'retry', channel: settings.spec.name, logPath: outPath, title: `herald retry ${logArg}`, resumeCommand, retryCommand: shellLine(['herald', 'retry', outPath, ...(queue !== null ? ['--queue', String(given.queue)] : [])]), planned: toSend, quiet: settings.quiet, json: settings.json, waitingFor: polite.waitingFor },
         io.terminal,
       );
     } finally {

@@ -136,6 +136,17 @@ describe('herald worker and herald send --queue', () => {
     expect((await exited).code).toBe(130);
   });
 
+  it('herald retry --queue that leaves failures names the next retry through the workers too', async () => {
+    const sink = await ws.startSink((request) => ((JSON.parse(request.body) as { id: string }).id === 'k1' ? { status: 503 } : { status: 200 }));
+    const csv = writeCsv(ws.dir, 5);
+    const log = `${csv}.results.jsonl`;
+    pool.start(1);
+    expect((await runHerald(['send', csv, '--channel', 'webhook', '--url', sink.url, '--retries', '0', '--queue', pool.redis.url, '--quiet'])).code).toBe(3);
+    const retried = await runHerald(['retry', log, '--queue', pool.redis.url, '--json']);
+    expect(retried.code, retried.stderr).toBe(3);
+    expect(JSON.parse(retried.stdout)).toMatchObject({ retryCommand: `herald retry ${log} --queue ${pool.redis.url}`, nextCommand: `herald retry ${log} --queue ${pool.redis.url}` });
+  });
+
   it('a worker with --metrics-port serves Prometheus metrics on 127.0.0.1: rows sent by channel, status, class and code', async () => {
     const sink = await ws.startSink();
     const csv = writeCsv(ws.dir, 20);
