@@ -65,13 +65,13 @@ function checkPageTarget(page: string, flag: string, log: string): void {
 }
 
 /** Input rows of the log's campaign no run reached (when its input file is still there), and the command that resumes it. */
-async function whatIsLeft(log: LogState, logArg: string): Promise<{ notReached: number; resumeCommand: string | null }> {
+async function whatIsLeft(log: LogState, logArg: string): Promise<{ notReached: number; counted: boolean; resumeCommand: string | null }> {
   const campaign = log.runs.at(-1)?.campaign;
   const send = log.runs.findLast((run) => run.command === 'send' && run.campaign === campaign);
-  if (!send) return { notReached: 0, resumeCommand: null };
+  if (!send) return { notReached: 0, counted: false, resumeCommand: null };
   const total = await countInputRows(send.input, send.settings.format, send.settings.encoding);
   const recorded = log.keys.size + log.settledLines.size;
-  return { notReached: total === null ? 0 : Math.max(0, total - recorded), resumeCommand: resumeLineOf(send, logArg) };
+  return { notReached: total === null ? 0 : Math.max(0, total - recorded), counted: total !== null, resumeCommand: resumeLineOf(send, logArg) };
 }
 
 /** Run `herald report`: exit 0. */
@@ -97,7 +97,7 @@ export async function reportCommand(logArg: string, options: Readonly<Record<str
       throw new ConfigError(`--html ${String(options.html)}: cannot write the page (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
     }
   }
-  const { notReached, resumeCommand } = await whatIsLeft(log, logArg);
+  const { notReached, counted, resumeCommand } = await whatIsLeft(log, logArg);
   const pending = report.status.pending ?? 0;
   const recommendation = recommendNext({
     rowsLeft: pending + notReached,
@@ -113,7 +113,8 @@ export async function reportCommand(logArg: string, options: Readonly<Record<str
   }
   const runs = `${plural(report.runs, 'run')}${report.firstRunAt ? `, ${report.firstRunAt} to ${report.lastRunAt}` : ''}`;
   const sent = report.status.sent ?? 0;
-  const campaign = notReached > 0 ? `; campaign ${sent}/${report.rows + notReached} sent` : '';
+  // The input is still there to count: the campaign as a whole (every row of the file).
+  const campaign = counted ? `; campaign ${sent}/${report.rows + notReached} sent` : '';
   const text = summaryText(
     report,
     {

@@ -68,6 +68,8 @@ describe('the campaign as a whole', () => {
     expect(resumed.stderr).toMatch(/done — 6 rows this run; campaign 10\/10 sent/);
     expect(lines(resumed.stderr, 'next')).toEqual([]);
     expect(sink.delivered.size).toBe(10);
+    // The input is still there: the report names the campaign as a whole, finished too.
+    expect((await runHerald(['report', log])).stdout).toMatch(/— 10 rows; campaign 10\/10 sent/);
   });
 });
 
