@@ -29,12 +29,12 @@ import { shellLine } from '../render/shell-words.js';
 export async function retryCommand(logArg: string, given: Readonly<Record<string, unknown>>, io: CommandIO): Promise<ExitCode> {
   const logPath = resolve(io.cwd, logArg);
   if (!statSync(logPath, { throwIfNoEntry: false })) throw new ConfigError(`${logArg}: no such result log`);
-  checkLogPath(logPath, logArg);
+  checkLogPath(logPath, 'the log');
   if (given.includeUnknownMailboxes === true && given.all !== true) {
     throw new UsageError('--include-unknown-mailboxes widens --all: add --all (herald retry alone never sends permanent failures)');
   }
   const outPath = given.out === undefined ? logPath : resolve(io.cwd, String(given.out));
-  checkLogPath(outPath, `--out ${String(given.out)}`);
+  checkLogPath(outPath, '--out');
   if (outPath !== logPath && statSync(outPath, { throwIfNoEntry: false })?.size) {
     throw new LogRefusedError(`${outPath} already exists: name a new file with --out, or leave --out out to append to ${logArg}`);
   }

@@ -89,7 +89,7 @@ export async function sendCommand(inputArg: string, given: Readonly<Record<strin
   if (given.dryRun === true) return dryRun(input, given, logPath, io);
   if (typeof given.testTo === 'string') return testSend(input, inputArg, given, io);
   const log = logPath!;
-  checkLogPath(log, `--out ${log}`);
+  checkLogPath(log, '--out');
   refuseInputAsLog(input, log);
   const held = await holdLog(log, 'send');
   try {

@@ -11,7 +11,7 @@ import { RecordShapeError, decodeRecord } from './codec.js';
 /** Bytes read to find a log's first line. */
 const FIRST_LINE_BYTES = 64 * 1024;
 
-/** Throws ConfigError when `path` names something other than a file (a folder, a device). */
+/** Throws ConfigError when `path` names something other than a file (a folder, a device); `flag` says where it was named ("--out"). */
 export function checkLogPath(path: string, flag: string): void {
   const stat = statSync(path, { throwIfNoEntry: false });
   if (!stat || stat.isFile()) return;
