@@ -46,6 +46,8 @@ export type NoticeLevel = 'info' | 'always' | 'warning';
 export interface RunStatus {
   /** Rows waiting for a gate (a sending window), and the earliest time one may go. */
   readonly waitingForGate: { readonly rows: number; readonly until: number | null };
+  /** Rows waiting for their retry (backoff, Retry-After, a number's flow control). */
+  readonly waitingToRetry?: number;
 }
 
 /** What the command shows while the run goes on. */
@@ -161,7 +163,7 @@ export async function runCampaign(run: CampaignRun, observer: RunObserver, signa
   let outcome: SendOutcome;
   try {
     await writer.commit();
-    observer.started(() => ({ waitingForGate: loop.waitingForGate }));
+    observer.started(() => ({ waitingForGate: loop.waitingForGate, waitingToRetry: loop.waitingToRetry }));
     outcome = await loop.run();
   } finally {
     clearInterval(ticker);

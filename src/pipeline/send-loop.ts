@@ -17,7 +17,7 @@ import { Notifier } from './notifier.js';
 import { reconcileBatch } from './reconcile-batch.js';
 import type { RetryPolicy } from './retry-policy.js';
 import type { RowSource } from './row-source.js';
-import { itemRecord, settle } from './settle.js';
+import { itemRecord, missingResult, settle } from './settle.js';
 import type { StopReason } from './stop-reason.js';
 import type { SendItem } from './work-item.js';
 
@@ -128,6 +128,11 @@ export class SendLoop<M> {
   /** Whether the run was told to stop (and why). */
   get stopped(): StopReason | null {
     return this.stopReason;
+  }
+
+  /** Rows waiting for their retry now (an answer asked to try again later). */
+  get waitingToRetry(): number {
+    return this.batches.retries.size;
   }
 
   /** Rows waiting for a gate now (a sending window), and the earliest time one may go. */
@@ -294,8 +299,4 @@ export class SendLoop<M> {
       return items.map(() => ({ outcome: 'retryable', code: 'EXCEPTION', detail, unknown: true }) as const);
     }
   }
-}
-
-function missingResult(): SendResult {
-  return { outcome: 'retryable', code: 'NO_RESULT', detail: 'the channel returned no result for this row', unknown: true };
 }

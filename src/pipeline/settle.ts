@@ -85,3 +85,8 @@ export function settle(item: SendItem<unknown>, result: SendResult, attempt: Att
 function final(record: RowRecord): Settlement {
   return { record, retryAt: null, stop: null };
 }
+
+/** The result of a row the channel gave no result for (a bug in a channel): its outcome is unknown. */
+export function missingResult(): SendResult {
+  return { outcome: 'retryable', code: 'NO_RESULT', detail: 'the channel returned no result for this row', unknown: true };
+}

@@ -47,7 +47,7 @@ export function terminalObserver(terminal: Terminal, options: ObserverOptions): 
   return {
     started(status?: () => RunStatus) {
       const waiting = options.waiting;
-      const extra = status && waiting ? () => waitingText(status().waitingForGate, waiting.for, waiting.zone) : undefined;
+      const extra = status ? () => waitingNow(status(), waiting ?? null) : undefined;
       progress = createProgress(terminal, { quiet: options.quiet, total: options.total, label: options.label, ...(extra ? { extra } : {}) });
     },
     record(record) {
@@ -67,6 +67,13 @@ export function terminalObserver(terminal: Terminal, options: ObserverOptions): 
       options.exit(ExitCode.Interrupted);
     },
   };
+}
+
+/** What the status line adds about rows that wait: for a gate, and to retry; null when none waits. */
+export function waitingNow(status: RunStatus, gate: { readonly for: string; readonly zone: string } | null): string | null {
+  const parts = [gate ? waitingText(status.waitingForGate, gate.for, gate.zone) : null, status.waitingToRetry ? `${status.waitingToRetry} waiting to retry` : null];
+  const said = parts.filter((part) => part !== null).join('; ');
+  return said === '' ? null : said;
 }
 
 /** "12 waiting for their window until 09:00 Asia/Shanghai", or null when no row waits. */

@@ -13,7 +13,7 @@ import { normalPhone, normalRecipient, Suppression } from '../../src/pipeline/su
 import { foldLog } from '../../src/results/log-state.js';
 import { rowRecord } from '../../src/results/row-record.js';
 import { statusLine } from '../../src/ui/progress.js';
-import { waitingText } from '../../src/ui/run-observer.js';
+import { waitingNow, waitingText } from '../../src/ui/run-observer.js';
 import { tempDir } from '../helpers/cli.js';
 
 const at = (iso: string) => Date.parse(iso);
@@ -134,6 +134,15 @@ describe('progress while rows wait', () => {
       'herald: send 40 rows done (sent 38, failed 2, other 0), 2.0/s, 20.0s elapsed; 12 waiting for their window until 09:00 Asia/Shanghai',
     );
     expect(waitingText({ rows: 0, until: null }, 'their window', 'Asia/Shanghai')).toBeNull();
+  });
+
+  it('and how many rows wait to retry (a number\'s flow control, Retry-After), with or without a gate', () => {
+    const gate = { for: 'their window', zone: 'Asia/Shanghai' };
+    const none = { rows: 0, until: null };
+    expect(waitingNow({ waitingForGate: none, waitingToRetry: 1 }, null)).toBe('1 waiting to retry');
+    expect(waitingNow({ waitingForGate: { rows: 12, until: at('2026-06-02T01:00:00Z') }, waitingToRetry: 3 }, gate)).toBe('12 waiting for their window until 09:00 Asia/Shanghai; 3 waiting to retry');
+    expect(waitingNow({ waitingForGate: none, waitingToRetry: 0 }, gate)).toBeNull();
+    expect(waitingNow({ waitingForGate: none }, null)).toBeNull();
   });
 });
 
