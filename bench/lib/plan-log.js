@@ -18,7 +18,7 @@ if (mode === 'raw') {
   console.log(JSON.stringify({ records }));
 } else {
   const { foldLog } = await import(dist('results/log-state.js'));
-  const state = await foldLog(log, { keepRows: mode === 'retry' });
+  const state = await foldLog(log);
   if (mode === 'resume') {
     const { resumeStep } = await import(dist('results/row-state.js'));
     const { DOMAINS, keyOfLine } = await import(fileURLToPath(new URL('./log-keys.js', import.meta.url)));

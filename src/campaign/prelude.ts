@@ -9,7 +9,7 @@ import { loadEnvFile } from '../config/env-file.js';
 import { envReferences } from '../config/expand-env.js';
 import { ConfigError } from '../errors.js';
 import { lockLog, type LogLock } from '../results/log-lock.js';
-import { foldLog, type FoldOptions, type LogState } from '../results/log-state.js';
+import { foldLog, type LogState } from '../results/log-state.js';
 import type { Terminal } from '../ui/terminal.js';
 import { createChannel } from './channel-factory.js';
 import { resolveSettings, type RunSettings } from './settings.js';
@@ -36,12 +36,12 @@ export function fileExists(path: string): boolean {
  * Take the log's lock, then look at it. Deciding "exists" before the lock would let a run that
  * finished in between go unseen, and a cron job's `--resume` start a new campaign on a finished log.
  */
-export async function holdLog(path: string, command: string, fold: FoldOptions = {}): Promise<HeldLog> {
+export async function holdLog(path: string, command: string): Promise<HeldLog> {
   const lock = lockLog(path, command);
   try {
     if (process.env.HERALD_TEST_DELAY_AFTER_LOCK_MS) await testDelay(Number(process.env.HERALD_TEST_DELAY_AFTER_LOCK_MS));
     const exists = fileExists(path);
-    const state = exists ? await foldLog(path, fold) : null;
+    const state = exists ? await foldLog(path) : null;
     return { path, lock, exists, state };
   } catch (error) {
     lock.release();

@@ -1,9 +1,10 @@
 /** `herald report <log>`: what happened to every row of a result log, as text or one JSON object. */
-import { closeSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError, UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { decodeRecord } from '../results/codec.js';
+import { firstLine } from '../results/log-file-check.js';
 import { foldLog, type LogState } from '../results/log-state.js';
 import { finalRows } from '../report/final-rows.js';
 import { renderPage } from '../report/html-page.js';
@@ -35,18 +36,6 @@ function checkOutputs(options: Readonly<Record<string, unknown>>, cwd: string): 
   }
   if (options.json === true || html !== null) throw new UsageError('--rows writes rows to stdout: use it without --json and --html');
   return { rows: { select: parseRowSelector(options.rows), format }, html: null };
-}
-
-/** The first line of a file, as far as its first 64 KiB go. */
-function firstLine(path: string): string {
-  const fd = openSync(path, 'r');
-  try {
-    const bytes = Buffer.alloc(65536);
-    const read = readSync(fd, bytes, 0, bytes.length, 0);
-    return bytes.toString('utf8', 0, read).split('\n', 1)[0] ?? '';
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** A page never overwrites a result log: the one reported on (a slip of tab completion), or another. */

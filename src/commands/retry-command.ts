@@ -38,9 +38,9 @@ export async function retryCommand(logArg: string, given: Readonly<Record<string
   if (outPath !== logPath && statSync(outPath, { throwIfNoEntry: false })?.size) {
     throw new LogRefusedError(`${outPath} already exists: name a new file with --out, or leave --out out to append to ${logArg}`);
   }
-  const held = await holdLog(outPath, 'retry', { keepRows: true });
+  const held = await holdLog(outPath, 'retry');
   try {
-    const log = outPath === logPath && held.state ? held.state : await foldLog(logPath, { keepRows: true });
+    const log = outPath === logPath && held.state ? held.state : await foldLog(logPath);
     for (const warning of log.warnings) warn(io.terminal, warning);
     const last = log.runs.at(-1);
     if (!last) throw new ConfigError(`${logArg} has no run record: it was not written by herald send`);

@@ -2,7 +2,7 @@
 import type { LogState } from '../results/log-state.js';
 import { isRetryable } from '../results/row-state.js';
 import { SummaryFold, type SummaryJson } from './summary.js';
-import { CHANNELS } from '../channels/registry.js';
+import { findChannel } from '../channels/registry.js';
 
 /** `herald report --json`. */
 export interface LogReport extends SummaryJson {
@@ -23,7 +23,7 @@ export interface LogReport extends SummaryJson {
 /** Fold a log's final states into a report. */
 export function buildReport(log: LogState): LogReport {
   const channel = log.runs.at(-1)?.channel ?? null;
-  const fold = new SummaryFold(channel !== null && CHANNELS.find((spec) => spec.name === channel)?.retryLeavesInDoubt === true);
+  const fold = new SummaryFold(channel !== null && findChannel(channel)?.retryLeavesInDoubt === true);
   let retryable = 0;
   let retryableWithAll = 0;
   for (const state of log.keys.values()) {

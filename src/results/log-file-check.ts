@@ -20,7 +20,7 @@ export function checkLogPath(path: string, flag: string): void {
 }
 
 /** The first line of the file, up to FIRST_LINE_BYTES; '' for an empty file. */
-function firstLine(path: string): string {
+export function firstLine(path: string): string {
   const fd = openSync(path, 'r');
   try {
     const buffer = Buffer.alloc(FIRST_LINE_BYTES);

@@ -32,17 +32,8 @@ export interface LogState {
   readonly warnings: readonly string[];
 }
 
-/** What to keep while folding. */
-export interface FoldOptions {
-  /**
-   * Whether the caller will read the rows of keys not yet done (retry). Kept for its callers: rows
-   * are no longer held in memory but read again from the log when asked for, so it changes nothing.
-   */
-  readonly keepRows?: boolean;
-}
-
 /** Read and fold the log at `path`. */
-export async function foldLog(path: string, _options: FoldOptions = {}): Promise<LogState> {
+export async function foldLog(path: string): Promise<LogState> {
   const runs: RunRecord[] = [];
   const spans: { start: number; end: number }[] = [];
   const keys = new KeyStates();

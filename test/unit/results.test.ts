@@ -83,7 +83,7 @@ describe('foldLog', () => {
       row('k2', 'failed', { class: 'retryable' }),
     ];
     writeFileSync(path, lines.map((l) => JSON.stringify(l)).join('\n') + '\n{"torn":');
-    const state = await foldLog(path, { keepRows: true });
+    const state = await foldLog(path);
     expect(state.keys.get('k1')).toMatchObject({ status: 'sent' });
     expect(state.keys.get('k1')!.row).toBeUndefined();
     expect(state.keys.get('k2')).toMatchObject({ status: 'failed', class: 'retryable', row: { id: 'k2' } });
